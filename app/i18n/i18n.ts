@@ -1,0 +1,77 @@
+import el from "./el.json";
+import en from "./en.json";
+
+export const LOCALES = ["el", "en"] as const;
+export type Locale = (typeof LOCALES)[number];
+export const DEFAULT_LOCALE: Locale = "el";
+
+export type Messages = typeof el;
+const dictionaries: Record<Locale, Record<string, unknown>> = { el, en };
+
+export function isLocale(value: unknown): value is Locale {
+  return typeof value === "string" && (LOCALES as readonly string[]).includes(value);
+}
+
+function lookup(dict: Record<string, unknown>, key: string): unknown {
+  let node: unknown = dict;
+  for (const part of key.split(".")) {
+    if (node && typeof node === "object" && part in node) node = (node as Record<string, unknown>)[part];
+    else return undefined;
+  }
+  return node;
+}
+
+export type TParams = Record<string, string | number>;
+export type TFunction = (key: string, params?: TParams) => string;
+
+/**
+ * Translator for one locale. A message may be a string with {placeholders} or, for plurals, an object
+ * keyed by Intl.PluralRules categories ("one", "other", …) chosen by the numeric `count` param.
+ */
+export function createT(locale: Locale): TFunction {
+  const plural = new Intl.PluralRules(locale);
+  const number = new Intl.NumberFormat(locale);
+  return (key, params) => {
+    let message = lookup(dictionaries[locale], key) ?? lookup(dictionaries[DEFAULT_LOCALE], key);
+    if (message && typeof message === "object" && params && typeof params.count === "number") {
+      const forms = message as Record<string, string>;
+      message = forms[plural.select(params.count)] ?? forms.other;
+    }
+    if (typeof message !== "string") return key;
+    return message.replace(/\{(\w+)\}/g, (whole, name: string) => {
+      const value = params?.[name];
+      if (value === undefined) return whole;
+      return typeof value === "number" ? number.format(value) : value;
+    });
+  };
+}
+
+const intlLocale: Record<Locale, string> = { el: "el-GR", en: "en-GB" };
+
+export function formatDate(
+  locale: Locale,
+  date: Date | string,
+  options: Intl.DateTimeFormatOptions = { dateStyle: "long" },
+): string {
+  return new Intl.DateTimeFormat(intlLocale[locale], { timeZone: "Europe/Athens", ...options }).format(
+    typeof date === "string" ? new Date(date) : date,
+  );
+}
+
+export function formatDateTime(locale: Locale, date: Date | string): string {
+  return formatDate(locale, date, { dateStyle: "long", timeStyle: "short" });
+}
+
+export function formatNumber(locale: Locale, value: number): string {
+  return new Intl.NumberFormat(intlLocale[locale]).format(value);
+}
+
+/** Chooses a locale from an explicit cookie value, then the Accept-Language header, else Greek. */
+export function negotiateLocale(cookieValue: string | undefined, acceptLanguage: string | null): Locale {
+  if (isLocale(cookieValue)) return cookieValue;
+  for (const part of (acceptLanguage ?? "").split(",")) {
+    const tag = part.split(";")[0]?.trim().slice(0, 2).toLowerCase();
+    if (isLocale(tag)) return tag;
+  }
+  return DEFAULT_LOCALE;
+}

@@ -1,0 +1,280 @@
+/**
+ * Queue names, job payload schemas and default job options: one place for producers (the outbox relay)
+ * and workers. Nothing here starts a worker; no worker runs inside the web process.
+ *
+ * Redis connections: producers fail fast (no offline queue, one retry) so a Redis outage surfaces as an
+ * error the outbox relay records, never as a request hanging; workers use `maxRetriesPerRequest: null`
+ * as BullMQ requires for its blocking commands.
+ */
+import { Queue, type DefaultJobOptions } from "bullmq";
+import { Redis, type RedisOptions } from "ioredis";
+import { z } from "zod";
+import { getEnv } from "~/utils/env.server.ts";
+
+// ───────────────────────────── Payload schemas ─────────────────────────────
+
+export const MAIL_LOCALES = ["el", "en"] as const;
+export type MailLocale = (typeof MAIL_LOCALES)[number];
+
+const displayName = z.string().trim().min(1).max(200);
+const httpUrl = z.url({ protocol: /^https?$/ }).max(2000);
+
+/** Parameters each e-mail template needs (the texts live in app/i18n/emails/<locale>.json). */
+export const mailTemplateParams = {
+  verify_email: z.object({ displayName, url: httpUrl }),
+  reset_password: z.object({ displayName, url: httpUrl }),
+  /** Someone tried to register with an address that already has an account. */
+  register_existing: z.object({ loginUrl: httpUrl, resetUrl: httpUrl }),
+  password_changed: z.object({ displayName }),
+  /** Sent to the address the account had; the display name is already gone. */
+  account_erased: z.object({}),
+} as const;
+
+export type MailTemplate = keyof typeof mailTemplateParams;
+export const MAIL_TEMPLATES = Object.keys(mailTemplateParams) as MailTemplate[];
+
+const mailBase = { to: z.email().max(320), locale: z.enum(MAIL_LOCALES) };
+
+/** `mail` queue, job `send`: one templated e-mail to one address. */
+export const sendMailPayloadSchema = z.discriminatedUnion("template", [
+  z.object({ ...mailBase, template: z.literal("verify_email"), params: mailTemplateParams.verify_email }),
+  z.object({ ...mailBase, template: z.literal("reset_password"), params: mailTemplateParams.reset_password }),
+  z.object({ ...mailBase, template: z.literal("register_existing"), params: mailTemplateParams.register_existing }),
+  z.object({ ...mailBase, template: z.literal("password_changed"), params: mailTemplateParams.password_changed }),
+  z.object({ ...mailBase, template: z.literal("account_erased"), params: mailTemplateParams.account_erased.default({}) }),
+]);
+export type SendMailPayload = z.infer<typeof sendMailPayloadSchema>;
+
+/**
+ * Every queue and, per queue, every job name with its payload schema. Add a queue here (e.g. `analysis`,
+ * `notify`, `report`, `export`) together with its worker in workers/<queue>.ts.
+ */
+export const jobSchemas = {
+  mail: { send: sendMailPayloadSchema },
+} as const satisfies Record<string, Record<string, z.ZodType>>;
+
+export type QueueName = keyof typeof jobSchemas;
+export const QUEUE_NAMES = Object.keys(jobSchemas) as QueueName[];
+export type JobName<Q extends QueueName> = keyof (typeof jobSchemas)[Q] & string;
+export type JobPayload<Q extends QueueName, N extends JobName<Q>> = z.infer<(typeof jobSchemas)[Q][N]>;
+
+export function isQueueName(value: string): value is QueueName {
+  return Object.hasOwn(jobSchemas, value);
+}
+
+export class InvalidJobPayload extends Error {
+  override name = "InvalidJobPayload";
+  constructor(
+    readonly queue: string,
+    readonly jobName: string,
+    readonly issues: string[],
+  ) {
+    super(`Invalid payload for job ${queue}/${jobName}: ${issues.join("; ")}`);
+  }
+}
+
+/** Validates a payload against its job's schema; returns the parsed value or throws `InvalidJobPayload`. */
+export function parseJobPayload<Q extends QueueName, N extends JobName<Q>>(
+  queue: Q,
+  name: N,
+  payload: unknown,
+): JobPayload<Q, N>;
+export function parseJobPayload(queue: string, name: string, payload: unknown): unknown;
+export function parseJobPayload(queue: string, name: string, payload: unknown): unknown {
+  if (!isQueueName(queue)) throw new InvalidJobPayload(queue, name, [`unknown queue "${queue}"`]);
+  const schemas = jobSchemas[queue] as Record<string, z.ZodType>;
+  const schema = Object.hasOwn(schemas, name) ? schemas[name] : undefined;
+  if (!schema) throw new InvalidJobPayload(queue, name, [`unknown job "${name}" in queue "${queue}"`]);
+  const result = schema.safeParse(payload);
+  if (!result.success) {
+    throw new InvalidJobPayload(
+      queue,
+      name,
+      result.error.issues.map((i) => `${i.path.join(".") || "(payload)"}: ${i.message}`),
+    );
+  }
+  return result.data;
+}
+
+// ───────────────────────────── Job ids ─────────────────────────────
+
+/** Outbox keys: `<namespace>:<part>[:<part>…]`, each part letters, digits, `_` or `-`. */
+export const OUTBOX_KEY_PATTERN = /^[A-Za-z0-9_-]+(:[A-Za-z0-9_-]+)+$/;
+
+/**
+ * The BullMQ job id for an outbox key. BullMQ refuses custom ids containing one `:` (and integer ids),
+ * so the key's `:` become `.`; keys hold no `.`, so the mapping is one-to-one ("mail:42" → "mail.42").
+ */
+export function jobIdForKey(key: string): string {
+  if (!OUTBOX_KEY_PATTERN.test(key)) {
+    throw new Error(`Invalid outbox key ${JSON.stringify(key)}: expected "<namespace>:<id>[:<more>]" of [A-Za-z0-9_-]`);
+  }
+  return key.replaceAll(":", ".");
+}
+
+// ───────────────────────────── Options and connections ─────────────────────────────
+
+/** Retries with exponential backoff (2 s, 4 s, 8 s, 16 s); keep recent history for inspection. */
+export const defaultJobOptions: DefaultJobOptions = {
+  attempts: 5,
+  backoff: { type: "exponential", delay: 2_000 },
+  removeOnComplete: { count: 1_000, age: 24 * 60 * 60 },
+  removeOnFail: { count: 5_000, age: 14 * 24 * 60 * 60 },
+};
+
+/** BullMQ key prefix: REDIS_PREFIX, so that test files (and deployments sharing a Redis) are isolated. */
+export function queuePrefix(): string {
+  return getEnv().REDIS_PREFIX;
+}
+
+export interface RedisConnectionOptions {
+  /** BullMQ workers need commands that wait out a Redis outage (`maxRetriesPerRequest: null`). */
+  worker?: boolean;
+  /** Defaults to REDIS_URL. */
+  url?: string;
+  /** Extra ioredis options. */
+  options?: RedisOptions;
+}
+
+/**
+ * A new ioredis connection. Producer connections (the default) fail fast: no offline queue, one retry
+ * per command, short connect timeout; they keep reconnecting in the background.
+ */
+export function redisConnection(opts: RedisConnectionOptions = {}): Redis {
+  const url = opts.url ?? getEnv().REDIS_URL;
+  const base: RedisOptions = opts.worker
+    ? { maxRetriesPerRequest: null, enableReadyCheck: true }
+    : { maxRetriesPerRequest: 1, enableOfflineQueue: false, connectTimeout: 2_000 };
+  const redis = new Redis(url, {
+    retryStrategy: (times) => Math.min(100 * 2 ** Math.min(times, 5), 2_000),
+    ...base,
+    ...opts.options,
+  });
+  // Failures surface on the commands that fail; without a listener ioredis would log every reconnect attempt.
+  redis.on("error", () => {});
+  return redis;
+}
+
+/** Raised instead of waiting when the producer connection is not ready (Redis down or reconnecting). */
+export class RedisUnavailable extends Error {
+  override name = "RedisUnavailable";
+}
+
+export interface JobToAdd {
+  queue: string;
+  name: string;
+  payload: unknown;
+  /** The BullMQ job id: adding an id that already exists is a no-op. */
+  jobId: string;
+}
+
+/** Adds one job; throws when Redis is unreachable. Used by the outbox relay. */
+export type AddJob = (job: JobToAdd) => Promise<void>;
+
+export interface JobProducer {
+  addJob: AddJob;
+  getQueue(name: QueueName): Queue;
+  /** The producer's Redis connection (for readiness checks). */
+  redis: Redis;
+  close(): Promise<void>;
+}
+
+export interface JobProducerOptions {
+  /** Defaults to REDIS_URL. */
+  url?: string;
+  /** BullMQ prefix; defaults to REDIS_PREFIX. */
+  prefix?: string;
+  /** Upper bound on one add, in case a command hangs on a half-open connection. */
+  timeoutMs?: number;
+}
+
+/**
+ * A producer: one fail-fast Redis connection shared by one `Queue` per queue name. `addJob` refuses at once
+ * while the connection is not ready, instead of queueing the command or waiting for Redis.
+ */
+export function createJobProducer(opts: JobProducerOptions = {}): JobProducer {
+  const redis = redisConnection({ url: opts.url });
+  const prefix = opts.prefix ?? queuePrefix();
+  const timeoutMs = opts.timeoutMs ?? 5_000;
+  const queues = new Map<QueueName, Queue>();
+  let closed = false;
+
+  function getQueue(name: QueueName): Queue {
+    if (closed) throw new Error("The job producer is closed");
+    let queue = queues.get(name);
+    if (!queue) {
+      queue = new Queue(name, { connection: redis, prefix, defaultJobOptions });
+      queue.on("error", () => {}); // surfaced by the failing add
+      queues.set(name, queue);
+    }
+    return queue;
+  }
+
+  async function dropIfBroken(name: QueueName, queue: Queue): Promise<void> {
+    // A Queue whose first connection attempt failed keeps that failure forever: start a new one next time.
+    const broken = await Promise.race([
+      queue.waitUntilReady().then(
+        () => false,
+        () => true,
+      ),
+      new Promise<false>((resolve) => setTimeout(() => resolve(false), 50)),
+    ]);
+    if (broken && queues.get(name) === queue) {
+      queues.delete(name);
+      await queue.close().catch(() => {});
+    }
+  }
+
+  const addJob: AddJob = async ({ queue: queueName, name, payload, jobId }) => {
+    if (!isQueueName(queueName)) throw new InvalidJobPayload(queueName, name, [`unknown queue "${queueName}"`]);
+    if (redis.status !== "ready") {
+      throw new RedisUnavailable(`Redis is not reachable (connection ${redis.status})`);
+    }
+    const queue = getQueue(queueName);
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      await Promise.race([
+        queue.add(name, payload, { jobId }),
+        new Promise<never>((_, reject) => {
+          timer = setTimeout(() => reject(new RedisUnavailable(`Adding job ${jobId} timed out after ${timeoutMs} ms`)), timeoutMs);
+        }),
+      ]);
+    } catch (error) {
+      await dropIfBroken(queueName, queue);
+      throw error;
+    } finally {
+      clearTimeout(timer);
+    }
+  };
+
+  async function close(): Promise<void> {
+    if (closed) return;
+    closed = true;
+    await Promise.all([...queues.values()].map((q) => q.close().catch(() => {})));
+    queues.clear();
+    redis.disconnect();
+  }
+
+  return { addJob, getQueue, redis, close };
+}
+
+// ───────────────────────────── Process-wide producer ─────────────────────────────
+
+const globalForQueues = globalThis as unknown as { __synochiProducer?: JobProducer };
+
+function defaultProducer(): JobProducer {
+  globalForQueues.__synochiProducer ??= createJobProducer();
+  return globalForQueues.__synochiProducer;
+}
+
+/** The process-wide producer `Queue` for `name` (REDIS_URL, REDIS_PREFIX), for inspection and admin pages. */
+export function getQueue(name: QueueName): Queue {
+  return defaultProducer().getQueue(name);
+}
+
+/** Closes the process-wide producer (its queues and connection). */
+export async function closeQueues(): Promise<void> {
+  const producer = globalForQueues.__synochiProducer;
+  globalForQueues.__synochiProducer = undefined;
+  await producer?.close();
+}

@@ -1,0 +1,79 @@
+import { createAdapter } from "@socket.io/redis-adapter";
+import type { Server as HttpServer } from "node:http";
+import { Server, type Socket } from "socket.io";
+import { loadUserFromCookie, type CurrentUser } from "~/domain/accounts/auth.server.ts";
+import { getDb } from "~/utils/db.server.ts";
+import { getEnv } from "~/utils/env.server.ts";
+import { createRedis } from "~/utils/redis.server.ts";
+import { clientEvents, type ServerEvents } from "./events.ts";
+import { rooms } from "./rooms.ts";
+
+export type SocketData = { user: CurrentUser | null };
+
+/** Public rooms anyone may read; a room kind missing here is refused. */
+const PUBLIC_ROOM = /^(consultation|session):[0-9a-f-]{36}$/;
+
+function sameOrigin(origin: string | undefined, host: string | undefined): boolean {
+  if (!origin) return true; // non-browser clients send no Origin
+  try {
+    return new URL(origin).host === host;
+  } catch {
+    return false;
+  }
+}
+
+/** Socket.io on the app's HTTP server: cookie-authenticated handshakes, anonymous sockets read-only. */
+export function createRealtimeServer(httpServer: HttpServer) {
+  const env = getEnv();
+  const io = new Server<Record<string, never>, ServerEvents, Record<string, never>, SocketData>(httpServer, {
+    serveClient: false,
+    // Refuse cross-site WebSocket hijacking: browsers always send Origin.
+    allowRequest: (req, callback) => callback(null, sameOrigin(req.headers.origin, req.headers.host)),
+    connectionStateRecovery: { maxDisconnectionDuration: 2 * 60 * 1000 },
+  });
+  const pub = createRedis({ enableOfflineQueue: true, maxRetriesPerRequest: null });
+  const sub = pub.duplicate();
+  pub.on("error", () => {});
+  sub.on("error", () => {});
+  io.adapter(createAdapter(pub, sub, { key: `${env.REDIS_PREFIX}:socket.io` }));
+
+  io.use(async (socket, next) => {
+    try {
+      const { user } = await loadUserFromCookie(getDb(), socket.handshake.headers.cookie);
+      socket.data.user = user;
+      next();
+    } catch (error) {
+      next(error as Error);
+    }
+  });
+
+  io.on("connection", (socket: Socket) => {
+    const user = (socket.data as SocketData).user;
+    if (user) void socket.join(rooms.user(user.id));
+    socket.emit("session:whoami", { userId: user?.id ?? null });
+
+    socket.on("room:join", (raw: unknown, ack?: (r: { ok: boolean }) => void) => {
+      const parsed = clientEvents["room:join"].safeParse(raw);
+      if (!parsed.success || !PUBLIC_ROOM.test(parsed.data.room)) {
+        socket.emit("error:input", { event: "room:join", messageKey: "errors.invalid" });
+        ack?.({ ok: false });
+        return;
+      }
+      void socket.join(parsed.data.room);
+      ack?.({ ok: true });
+    });
+    socket.on("room:leave", (raw: unknown) => {
+      const parsed = clientEvents["room:leave"].safeParse(raw);
+      if (parsed.success) void socket.leave(parsed.data.room);
+    });
+  });
+
+  return {
+    io,
+    async close() {
+      await new Promise<void>((resolve) => io.close(() => resolve()));
+      pub.disconnect();
+      sub.disconnect();
+    },
+  };
+}

@@ -1,0 +1,9 @@
+import type { MetaFunction } from "@remix-run/node";
+import { StaticPage } from "~/components/static-page.tsx";
+import { pageTitle } from "~/utils/meta.ts";
+
+export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "pages.privacy.title");
+
+export default function Page() {
+  return <StaticPage name="privacy" />;
+}

@@ -1,0 +1,66 @@
+/**
+ * The worker process (`npm run worker`): the outbox relay and the queue processors. No worker runs in the
+ * web process. Any number of these processes may run, on any host: the relay claims rows with SKIP LOCKED
+ * and BullMQ hands each job to one worker.
+ */
+import type { Worker } from "bullmq";
+import { closeQueues } from "~/jobs/queues.server.ts";
+import { createDb } from "~/utils/db.server.ts";
+import { getEnv, type Env } from "~/utils/env.server.ts";
+import { createMailWorker } from "./mail.ts";
+import { startOutboxRelay } from "./outbox-relay.ts";
+
+let env: Env;
+try {
+  env = getEnv();
+} catch (error) {
+  console.error((error as Error).message);
+  process.exit(1);
+}
+
+const db = createDb(env.DATABASE_URL);
+const relay = startOutboxRelay(db, { listenUrl: env.DATABASE_URL, prefix: env.REDIS_PREFIX, redisUrl: env.REDIS_URL });
+const workers: Worker[] = [createMailWorker({ prefix: env.REDIS_PREFIX })];
+
+for (const worker of workers) {
+  worker.on("failed", (job, error) => {
+    const attempts = job ? ` (attempt ${job.attemptsMade} of ${job.opts.attempts ?? 1})` : "";
+    console.error(`worker ${worker.name}: job ${job?.id ?? "?"} failed${attempts}: ${error.message}`);
+  });
+  worker.on("error", (error) => console.error(`worker ${worker.name}: ${error.message}`));
+}
+
+let shuttingDown = false;
+async function shutdown(signal: string): Promise<void> {
+  if (shuttingDown) return;
+  shuttingDown = true;
+  console.log(`worker: ${signal} received, finishing running jobs…`);
+  // A second signal, or a hung close, must not keep the process alive forever.
+  const force = setTimeout(() => {
+    console.error("worker: shutdown timed out, exiting");
+    process.exit(1);
+  }, 30_000);
+  force.unref();
+  try {
+    await relay.stop();
+    await Promise.all(workers.map((w) => w.close()));
+    await closeQueues();
+    await db.$disconnect();
+    console.log("worker stopped");
+    process.exit(0);
+  } catch (error) {
+    console.error(`worker: error during shutdown: ${(error as Error).message}`);
+    process.exit(1);
+  }
+}
+process.on("SIGTERM", () => void shutdown("SIGTERM"));
+process.on("SIGINT", () => void shutdown("SIGINT"));
+
+// Redis may be down at start: the relay keeps events pending and the workers connect when it is back.
+const ready = Promise.all(workers.map((w) => w.waitUntilReady()));
+const redisUp = await Promise.race([
+  ready.then(() => true),
+  new Promise<false>((resolve) => setTimeout(() => resolve(false), 5_000)),
+]).catch(() => false);
+if (!redisUp) console.warn(`worker: Redis not reachable yet at ${new URL(env.REDIS_URL).host}; will keep trying`);
+console.log(`worker ready (queues: ${workers.map((w) => w.name).join(", ")}; outbox relay on; prefix ${env.REDIS_PREFIX})`);

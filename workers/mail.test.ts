@@ -1,0 +1,48 @@
+import { describe, expect, it } from "vitest";
+import { MAIL_LOCALES, MAIL_TEMPLATES, parseJobPayload, type SendMailPayload } from "~/jobs/queues.server.ts";
+import { renderMail } from "./mail.ts";
+
+const sampleParams: Record<string, Record<string, string>> = {
+  verify_email: { displayName: "Νίκος", url: "https://synochi.example/verify-email?token=abc" },
+  reset_password: { displayName: "Νίκος", url: "https://synochi.example/password/reset?token=abc" },
+  register_existing: { loginUrl: "https://synochi.example/login", resetUrl: "https://synochi.example/password/forgot" },
+  password_changed: { displayName: "Νίκος" },
+  account_erased: {},
+};
+
+function payload(template: string, locale: string, params = sampleParams[template]): SendMailPayload {
+  return parseJobPayload("mail", "send", { to: "a@example.org", template, locale, params });
+}
+
+describe("renderMail", () => {
+  for (const template of MAIL_TEMPLATES) {
+    for (const locale of MAIL_LOCALES) {
+      it(`renders ${template} in ${locale} with every placeholder filled`, () => {
+        const mail = renderMail(payload(template, locale));
+        expect(mail.subject.length).toBeGreaterThan(5);
+        for (const part of [mail.subject, mail.text, mail.html]) expect(part).not.toMatch(/\{\w+\}/);
+        for (const value of Object.values(sampleParams[template])) expect(mail.text).toContain(value);
+        expect(mail.html).toContain(`<html lang="${locale}">`);
+      });
+    }
+  }
+
+  it("writes Greek for el and English for en", () => {
+    expect(renderMail(payload("password_changed", "el")).subject).toMatch(/κωδικός/);
+    expect(renderMail(payload("password_changed", "en")).subject).toMatch(/password/);
+  });
+
+  it("escapes parameters in the HTML but not in the plain text", () => {
+    const mail = renderMail(
+      payload("verify_email", "el", { displayName: `<img src=x onerror="alert(1)">`, url: "https://a.example/?a=1&b=<2>" }),
+    );
+    expect(mail.html).not.toContain("<img");
+    expect(mail.html).toContain("&lt;img src=x onerror=&quot;alert(1)&quot;&gt;");
+    expect(mail.html).toContain('href="https://a.example/?a=1&amp;b=&lt;2&gt;"');
+    expect(mail.text).toContain(`<img src=x onerror="alert(1)">`);
+  });
+
+  it("refuses links that are not http(s)", () => {
+    expect(() => payload("verify_email", "el", { displayName: "x", url: "javascript:alert(1)" })).toThrow(/Invalid payload/);
+  });
+});
