@@ -88,15 +88,30 @@ app.use((req, res, next) => {
 
 let build = await loadBuild();
 
-app.all(
-  "*",
-  (req, res, next) =>
-    createRequestHandler({
-      build: isDev ? () => loadBuild() : build,
-      mode: env.NODE_ENV === "development" ? "development" : "production",
-      getLoadContext: () => ({ csrfToken: res.locals.csrfToken as string, clientIp: req.ip ?? "unknown" }),
-    })(req, res, next),
+app.all("*", (req, res, next) =>
+  createRequestHandler({
+    build: isDev ? () => loadBuild() : build,
+    mode: env.NODE_ENV === "development" ? "development" : "production",
+    getLoadContext: () => ({ csrfToken: res.locals.csrfToken as string, clientIp: req.ip ?? "unknown" }),
+  })(req, res, next),
 );
+
+// The request-time Redis connection refuses commands until it is ready (no offline queue, by design), so
+// open it before taking requests: made lazily, it failed the first rate-limited request after a start.
+const redis = getRedis();
+if (redis.status !== "ready") {
+  const ready = await new Promise<boolean>((resolve) => {
+    const done = (ok: boolean) => {
+      clearTimeout(timer);
+      redis.off("ready", onReady);
+      resolve(ok);
+    };
+    const onReady = () => done(true);
+    const timer = setTimeout(() => done(false), 5_000);
+    redis.once("ready", onReady);
+  });
+  if (!ready) console.warn("Redis is not ready yet; requests that need it fail until it is.");
+}
 
 const httpServer = createServer(app);
 const realtime = createRealtimeServer(httpServer);
@@ -123,7 +138,9 @@ async function shutdown(signal: string) {
   const force = setTimeout(() => process.exit(1), 10_000);
   force.unref();
   await realtime.close().catch(() => {});
-  await getDb().$disconnect().catch(() => {});
+  await getDb()
+    .$disconnect()
+    .catch(() => {});
   getRedis().disconnect();
   process.exit(0);
 }

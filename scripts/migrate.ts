@@ -115,10 +115,7 @@ async function connect(connectionString: string): Promise<pg.Client> {
  * Applies every pending migration, each in its own transaction, under an advisory lock.
  * Returns the names of the migrations applied (empty when the database was up to date).
  */
-export async function migrate(
-  databaseUrl: string,
-  opts: MigrateOptions = {},
-): Promise<string[]> {
+export async function migrate(databaseUrl: string, opts: MigrateOptions = {}): Promise<string[]> {
   const log = opts.log ?? (() => {});
   const migrations = readMigrations(opts.migrationsDir ?? DEFAULT_MIGRATIONS_DIR);
 
@@ -165,7 +162,8 @@ export async function migrate(
         }
       }
       for (const name of done.keys()) {
-        if (!local.has(name)) log(`warning: ${name} is applied in the database but missing from the migrations folder`);
+        if (!local.has(name))
+          log(`warning: ${name} is applied in the database but missing from the migrations folder`);
       }
 
       for (const m of migrations) {
@@ -255,7 +253,10 @@ function parseArgs(argv: string[]): { migrationsDir: string; create: boolean } {
     if (arg === "--dir") migrationsDir = argv[++i] ?? migrationsDir;
     else if (arg.startsWith("--dir=")) migrationsDir = arg.slice("--dir=".length);
     else if (arg === "--no-create") create = false;
-    else throw new MigrationError(`Unknown argument ${arg}. Usage: tsx scripts/migrate.ts [--dir DIR] [--no-create]`);
+    else
+      throw new MigrationError(
+        `Unknown argument ${arg}. Usage: tsx scripts/migrate.ts [--dir DIR] [--no-create]`,
+      );
   }
   return { migrationsDir, create };
 }

@@ -5,7 +5,7 @@
 // Env: DATABASE_URL, REDIS_URL (use existing servers), PORT (default 3000), QUICKSTART_PG_PORT (5433),
 // QUICKSTART_REDIS_PORT (6380). Data lives in .data/ (pg, redis, mail).
 // Plain ESM without TypeScript or dependencies at the top level: it runs before `npm install`.
-import { existsSync, mkdirSync, readFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import {
@@ -13,12 +13,14 @@ import {
   checkPostgres,
   checkRedis,
   describeUrl,
+  killGroup,
   portOpen,
   prefixLines,
   run,
   sleep,
   spawnGroup,
   startEmbeddedPostgres,
+  shutdownRedis,
   startRedis,
   which,
 } from "./lib/services.mjs";
@@ -34,6 +36,9 @@ const DATA = path.join(root, ".data");
 const MAIL_DIR = path.join(DATA, "mail");
 const bin = (name) => path.join(root, "node_modules", ".bin", name);
 
+// Process groups of the app and worker, so that a run killed hard (kill -9) is cleaned up by the next one.
+const CHILDREN_FILE = path.join(DATA, "quickstart-children.json");
+const childPids = [];
 const say = (message) => console.log(`[quickstart] ${message}`);
 const stoppers = []; // { name, stop }, stopped in reverse order
 let shuttingDown = false;
@@ -51,6 +56,7 @@ async function shutdown(code) {
       console.error(`[quickstart] while stopping ${name}: ${error.message}`);
     }
   }
+  rmSync(CHILDREN_FILE, { force: true });
   process.exit(code);
 }
 
@@ -76,6 +82,36 @@ async function ensureDependencies() {
   await step("node_modules is missing: npm install", "npm", ["install", "--no-audit", "--no-fund"]);
 }
 
+/** A server left running from .data/pg by a quickstart that was killed hard: stop it on exit like our own. */
+function adoptPostgres(dataDir) {
+  let lines = [];
+  try {
+    lines = readFileSync(path.join(dataDir, "postmaster.pid"), "utf8").split("\n");
+  } catch {
+    return; // someone else's server with the same credentials: leave it alone
+  }
+  const pid = Number(lines[0]);
+  if (!pid || Number(lines[3]) !== PG_PORT) return;
+  stoppers.push({
+    name: "PostgreSQL",
+    stop: async () => {
+      try {
+        process.kill(pid, "SIGINT"); // fast shutdown
+      } catch {
+        return;
+      }
+      for (let i = 0; i < 100; i++) {
+        try {
+          process.kill(pid, 0);
+        } catch {
+          return;
+        }
+        await sleep(100);
+      }
+    },
+  });
+}
+
 async function ensurePostgres() {
   if (process.env.DATABASE_URL) {
     say(`PostgreSQL: using DATABASE_URL (${describeUrl(process.env.DATABASE_URL)})`);
@@ -87,15 +123,25 @@ async function ensurePostgres() {
     // Left running by an earlier quickstart that was killed hard? Reuse it if it is ours.
     if ((await checkPostgres(serverUrl)).ok) {
       say(`PostgreSQL: reusing the server already on port ${PG_PORT}`);
+      adoptPostgres(path.join(DATA, "pg"));
       return appUrl;
     }
-    await fail(`port ${PG_PORT} is taken by another program: stop it, set QUICKSTART_PG_PORT, or set DATABASE_URL`);
+    await fail(
+      `port ${PG_PORT} is taken by another program: stop it, set QUICKSTART_PG_PORT, or set DATABASE_URL`,
+    );
   }
   const dataDir = path.join(DATA, "pg");
   const first = !existsSync(path.join(dataDir, "PG_VERSION"));
-  say(`PostgreSQL: ${first ? "initialising" : "starting"} the embedded server (${path.relative(root, dataDir)}, port ${PG_PORT})`);
+  say(
+    `PostgreSQL: ${first ? "initialising" : "starting"} the embedded server (${path.relative(root, dataDir)}, port ${PG_PORT})`,
+  );
   try {
-    const pg = await startEmbeddedPostgres({ dataDir, port: PG_PORT, persistent: true, password: PG_PASSWORD });
+    const pg = await startEmbeddedPostgres({
+      dataDir,
+      port: PG_PORT,
+      persistent: true,
+      password: PG_PASSWORD,
+    });
     stoppers.push({ name: "PostgreSQL", stop: pg.stop });
   } catch (error) {
     await fail(error.message);
@@ -112,16 +158,19 @@ async function ensureRedis() {
   if (await portOpen(REDIS_PORT)) {
     if ((await checkRedis(url)).ok) {
       say(`Redis: reusing the server already on port ${REDIS_PORT}`);
+      stoppers.push({ name: "Redis", stop: () => shutdownRedis(url) });
       return url;
     }
-    await fail(`port ${REDIS_PORT} is taken by another program: stop it, set QUICKSTART_REDIS_PORT, or set REDIS_URL`);
+    await fail(
+      `port ${REDIS_PORT} is taken by another program: stop it, set QUICKSTART_REDIS_PORT, or set REDIS_URL`,
+    );
   }
   if (!which("redis-server")) {
     await fail(`Redis is needed and redis-server is not installed: ${REDIS_INSTALL_HINT}; or set REDIS_URL`);
   }
   say(`Redis: starting a private redis-server (port ${REDIS_PORT}, .data/redis)`);
   try {
-    const redis = await startRedis({ port: REDIS_PORT, dir: path.join(DATA, "redis")});
+    const redis = await startRedis({ port: REDIS_PORT, dir: path.join(DATA, "redis") });
     stoppers.push({ name: "Redis", stop: redis.stop });
   } catch (error) {
     await fail(error.message);
@@ -129,8 +178,39 @@ async function ensureRedis() {
   return url;
 }
 
+/** Stops an app or worker left running by an earlier quickstart that was killed hard. */
+async function stopLeftovers() {
+  let pids = [];
+  try {
+    pids = JSON.parse(readFileSync(CHILDREN_FILE, "utf8"));
+  } catch {
+    return;
+  }
+  for (const pid of pids) {
+    let cmdline = "";
+    try {
+      cmdline = readFileSync(`/proc/${pid}/cmdline`, "utf8"); // Linux; elsewhere leftovers are left alone
+    } catch {
+      continue;
+    }
+    if (!cmdline.includes("tsx")) continue; // the pid now belongs to something else
+    say(`stopping the app/worker left running by an earlier quickstart (pid ${pid})`);
+    killGroup(pid, "SIGTERM", { groupOnly: true });
+    for (let i = 0; i < 50 && existsSync(`/proc/${pid}`); i++) await sleep(100);
+    killGroup(pid, "SIGKILL", { groupOnly: true });
+  }
+  rmSync(CHILDREN_FILE, { force: true });
+}
+
 function startChild(name, script, env) {
-  const proc = spawnGroup(bin("tsx"), [script], { cwd: root, env: { ...process.env, ...env }, graceMs: 10_000 });
+  const proc = spawnGroup(bin("tsx"), [script], {
+    cwd: root,
+    env: { ...process.env, ...env },
+    graceMs: 10_000,
+  });
+  childPids.push(proc.child.pid);
+  mkdirSync(DATA, { recursive: true });
+  writeFileSync(CHILDREN_FILE, JSON.stringify(childPids));
   prefixLines(proc.child.stdout, `[${name}] `);
   prefixLines(proc.child.stderr, `[${name}] `, process.stderr);
   stoppers.push({ name, stop: proc.stop });
@@ -175,7 +255,9 @@ function printWelcome(url) {
     const pwWidth = Math.max(...accounts.map((a) => String(a.password).length));
     for (const a of accounts) {
       const roles = Array.isArray(a.roles) ? a.roles.join(", ") : String(a.roles ?? "");
-      lines.push(`  ${String(a.email).padEnd(width)}  ${String(a.password).padEnd(pwWidth)}  ${roles}${a.note ? ` — ${a.note}` : ""}`);
+      lines.push(
+        `  ${String(a.email).padEnd(width)}  ${String(a.password).padEnd(pwWidth)}  ${roles}${a.note ? ` — ${a.note}` : ""}`,
+      );
     }
   } else {
     lines.push("Demo accounts: none listed (prisma/demo-accounts.json is missing).");
@@ -192,7 +274,12 @@ function printWelcome(url) {
 }
 
 async function main() {
+  // Before anything is initialised: without Redis nothing can run.
+  if (!process.env.REDIS_URL && !which("redis-server") && !(await portOpen(REDIS_PORT))) {
+    await fail(`Redis is needed and redis-server is not installed: ${REDIS_INSTALL_HINT}; or set REDIS_URL`);
+  }
   await ensureDependencies();
+  await stopLeftovers();
   const databaseUrl = await ensurePostgres();
   const redisUrl = await ensureRedis();
   mkdirSync(MAIL_DIR, { recursive: true });

@@ -1,11 +1,11 @@
 #!/usr/bin/env node
 // `npm test`: one command on a fresh machine. Installs dependencies if missing, finds (or starts throwaway)
-// PostgreSQL and Redis, builds the Remix app for the e2e tests, runs Vitest, stops what it started, and
+// PostgreSQL and Redis, builds the Remix app (tests start the real server), runs Vitest, stops what it started, and
 // prints as its very last line `tests: N passed, M failed`. Extra arguments go to Vitest:
 //   npm test -- tests/integration/accounts
 //   npm test -- --project unit
 // Env: TEST_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/postgres), TEST_REDIS_URL (default
-// redis://127.0.0.1:6379), SKIP_BUILD=1 to skip `remix build`.
+// redis://127.0.0.1:6379), SKIP_BUILD=1 to skip `remix build` (done unless only unit tests are selected).
 // Plain ESM without TypeScript or dependencies at the top level: it runs before `npm install`.
 import { spawn } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, rmSync, statSync } from "node:fs";
@@ -70,7 +70,10 @@ async function ensurePrismaClient() {
   say("generating the Prisma client");
   const { code, output } = await run(bin("prisma"), ["generate"], {
     capture: true,
-    env: { ...process.env, PRISMA_SCHEMA_ENGINE_BINARY: process.env.PRISMA_SCHEMA_ENGINE_BINARY || "/bin/true" },
+    env: {
+      ...process.env,
+      PRISMA_SCHEMA_ENGINE_BINARY: process.env.PRISMA_SCHEMA_ENGINE_BINARY || "/bin/true",
+    },
   });
   if (code !== 0) console.error(output);
   return code === 0;
@@ -86,7 +89,11 @@ async function ensurePostgres() {
   }
   say(`PostgreSQL not reachable at ${describeUrl(url)} (${check.error}): starting a throwaway one`);
   try {
-    const pg = await startThrowawayPostgres({ dataDir: path.join(root, ".data/test-pg"), port: await freePort(), log: say });
+    const pg = await startThrowawayPostgres({
+      dataDir: path.join(root, ".data/test-pg"),
+      port: await freePort(),
+      log: say,
+    });
     stoppers.push(pg.stop);
     process.env.TEST_DATABASE_URL = pg.url;
     say(`PostgreSQL: ${describeUrl(pg.url)} (throwaway)`);
@@ -106,7 +113,9 @@ async function ensureRedis() {
     return true;
   }
   if (!which("redis-server")) {
-    console.error(`[test] Redis not reachable at ${describeUrl(url)} (${check.error}) and redis-server is not installed: ${REDIS_INSTALL_HINT}`);
+    console.error(
+      `[test] Redis not reachable at ${describeUrl(url)} (${check.error}) and redis-server is not installed: ${REDIS_INSTALL_HINT}`,
+    );
     return false;
   }
   say(`Redis not reachable at ${describeUrl(url)} (${check.error}): starting a throwaway redis-server`);
@@ -126,8 +135,9 @@ async function ensureRedis() {
   }
 }
 
-/** The e2e project serves the Remix build: build unless the arguments select only other tests. */
-function e2eMayRun(args) {
+/** Tests that start the app (integration via tests/helpers/server.ts, e2e) need the Remix build: build
+ *  unless the arguments select only unit tests. */
+function buildNeeded(args) {
   const projects = [];
   const filters = [];
   for (let i = 0; i < args.length; i++) {
@@ -136,8 +146,8 @@ function e2eMayRun(args) {
     else if (arg.startsWith("--project=")) projects.push(arg.slice("--project=".length));
     else if (!arg.startsWith("-")) filters.push(arg);
   }
-  if (projects.length && !projects.some((p) => p.includes("e2e") || p.includes("*"))) return false;
-  if (filters.length && !filters.some((f) => f.includes("e2e"))) return false;
+  if (projects.length && projects.every((p) => p === "unit")) return false;
+  if (filters.length && filters.every((f) => /^(\.\/)?(app|workers)\//.test(f))) return false;
   return true;
 }
 
@@ -146,7 +156,7 @@ async function buildApp() {
   const { code, output } = await run(bin("remix"), ["build"], { capture: true });
   if (code !== 0) {
     console.error(output.trim());
-    console.error("[test] remix build failed: the e2e tests need it");
+    console.error("[test] remix build failed: the tests that start the app need it");
   }
   return code === 0;
 }
@@ -155,7 +165,13 @@ function runVitest(args) {
   return new Promise((resolve) => {
     rmSync(JSON_REPORT, { force: true });
     mkdirSync(path.dirname(JSON_REPORT), { recursive: true });
-    const vitestArgs = ["run", "--reporter=default", "--reporter=json", `--outputFile=${JSON_REPORT}`, ...args];
+    const vitestArgs = [
+      "run",
+      "--reporter=default",
+      "--reporter=json",
+      `--outputFile=${JSON_REPORT}`,
+      ...args,
+    ];
     say(`vitest ${vitestArgs.join(" ")}`);
     const child = spawn(bin("vitest"), vitestArgs, { stdio: "inherit", env: process.env });
     vitestChild = child;
@@ -188,7 +204,9 @@ function readTotals(vitestExit) {
     (file) => file.status === "failed" && !(file.assertionResults ?? []).some((t) => t.status === "failed"),
   );
   for (const file of brokenFiles) {
-    console.error(`[test] ${path.relative(root, file.name)} failed outside any test: ${(file.message ?? "").split("\n")[0]}`);
+    console.error(
+      `[test] ${path.relative(root, file.name)} failed outside any test: ${(file.message ?? "").split("\n")[0]}`,
+    );
   }
   let failed = failedTests + todo + brokenFiles.length;
   if (vitestExit !== 0 && failed === 0) {
@@ -196,7 +214,9 @@ function readTotals(vitestExit) {
     failed = 1;
   }
   if (todo > 0 || brokenFiles.length > 0) {
-    say(`failed = ${failedTests} failed test(s) + ${todo} todo + ${brokenFiles.length} file(s) that failed outside tests`);
+    say(
+      `failed = ${failedTests} failed test(s) + ${todo} todo + ${brokenFiles.length} file(s) that failed outside tests`,
+    );
   }
   return { passed, failed };
 }
@@ -207,7 +227,7 @@ async function main() {
   if (!(await ensurePrismaClient())) return finish(0, 1, 1);
   if (!(await ensurePostgres())) return finish(0, 1, 1);
   if (!(await ensureRedis())) return finish(0, 1, 1);
-  if (process.env.SKIP_BUILD !== "1" && e2eMayRun(args)) {
+  if (process.env.SKIP_BUILD !== "1" && buildNeeded(args)) {
     if (!(await buildApp())) return finish(0, 1, 1);
   }
   const vitestExit = await runVitest(args);

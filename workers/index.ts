@@ -4,7 +4,8 @@
  * and BullMQ hands each job to one worker.
  */
 import type { Worker } from "bullmq";
-import { closeQueues } from "~/jobs/queues.server.ts";
+import type { Redis } from "ioredis";
+import { closeQueues, redisConnection } from "~/jobs/queues.server.ts";
 import { createDb } from "~/utils/db.server.ts";
 import { getEnv, type Env } from "~/utils/env.server.ts";
 import { createMailWorker } from "./mail.ts";
@@ -19,15 +20,47 @@ try {
 }
 
 const db = createDb(env.DATABASE_URL);
-const relay = startOutboxRelay(db, { listenUrl: env.DATABASE_URL, prefix: env.REDIS_PREFIX, redisUrl: env.REDIS_URL });
-const workers: Worker[] = [createMailWorker({ prefix: env.REDIS_PREFIX })];
+const relay = startOutboxRelay(db, {
+  listenUrl: env.DATABASE_URL,
+  prefix: env.REDIS_PREFIX,
+  redisUrl: env.REDIS_URL,
+});
+// One worker connection per processor (BullMQ duplicates it for its blocking commands).
+const connections: Redis[] = [];
+function workerConnection(): Redis {
+  const connection = redisConnection({ worker: true, url: env.REDIS_URL });
+  connections.push(connection);
+  return connection;
+}
+const workers: Worker[] = [createMailWorker({ connection: workerConnection(), prefix: env.REDIS_PREFIX })];
 
 for (const worker of workers) {
   worker.on("failed", (job, error) => {
     const attempts = job ? ` (attempt ${job.attemptsMade} of ${job.opts.attempts ?? 1})` : "";
     console.error(`worker ${worker.name}: job ${job?.id ?? "?"} failed${attempts}: ${error.message}`);
   });
-  worker.on("error", (error) => console.error(`worker ${worker.name}: ${error.message}`));
+  // While Redis is down every reconnect attempt errors: log the first of a kind, not each one.
+  let lastError = "";
+  worker.on("error", (error) => {
+    if (error.message === lastError) return;
+    lastError = error.message;
+    console.error(`worker ${worker.name}: ${error.message}`);
+  });
+  worker.on("ready", () => {
+    if (lastError) console.log(`worker ${worker.name}: connected to Redis again`);
+    lastError = "";
+  });
+}
+
+const redisReady = () => connections.every((c) => c.status === "ready");
+
+/** Waits for running jobs to finish; gives up quickly when Redis is unreachable (they cannot finish then). */
+async function closeWorker(worker: Worker): Promise<void> {
+  const closed = await Promise.race([
+    worker.close().then(() => true),
+    new Promise<false>((resolve) => setTimeout(() => resolve(false), redisReady() ? 25_000 : 2_000).unref()),
+  ]);
+  if (!closed) console.warn(`worker ${worker.name}: not closed cleanly (Redis unreachable?)`);
 }
 
 let shuttingDown = false;
@@ -43,7 +76,8 @@ async function shutdown(signal: string): Promise<void> {
   force.unref();
   try {
     await relay.stop();
-    await Promise.all(workers.map((w) => w.close()));
+    await Promise.all(workers.map(closeWorker));
+    for (const c of connections) c.disconnect();
     await closeQueues();
     await db.$disconnect();
     console.log("worker stopped");
@@ -62,5 +96,8 @@ const redisUp = await Promise.race([
   ready.then(() => true),
   new Promise<false>((resolve) => setTimeout(() => resolve(false), 5_000)),
 ]).catch(() => false);
-if (!redisUp) console.warn(`worker: Redis not reachable yet at ${new URL(env.REDIS_URL).host}; will keep trying`);
-console.log(`worker ready (queues: ${workers.map((w) => w.name).join(", ")}; outbox relay on; prefix ${env.REDIS_PREFIX})`);
+if (!redisUp)
+  console.warn(`worker: Redis not reachable yet at ${new URL(env.REDIS_URL).host}; will keep trying`);
+console.log(
+  `worker ready (queues: ${workers.map((w) => w.name).join(", ")}; outbox relay on; prefix ${env.REDIS_PREFIX})`,
+);

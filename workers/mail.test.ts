@@ -5,7 +5,10 @@ import { renderMail } from "./mail.ts";
 const sampleParams: Record<string, Record<string, string>> = {
   verify_email: { displayName: "Νίκος", url: "https://synochi.example/verify-email?token=abc" },
   reset_password: { displayName: "Νίκος", url: "https://synochi.example/password/reset?token=abc" },
-  register_existing: { loginUrl: "https://synochi.example/login", resetUrl: "https://synochi.example/password/forgot" },
+  register_existing: {
+    loginUrl: "https://synochi.example/login",
+    resetUrl: "https://synochi.example/password/forgot",
+  },
   password_changed: { displayName: "Νίκος" },
   account_erased: {},
 };
@@ -34,7 +37,10 @@ describe("renderMail", () => {
 
   it("escapes parameters in the HTML but not in the plain text", () => {
     const mail = renderMail(
-      payload("verify_email", "el", { displayName: `<img src=x onerror="alert(1)">`, url: "https://a.example/?a=1&b=<2>" }),
+      payload("verify_email", "el", {
+        displayName: `<img src=x onerror="alert(1)">`,
+        url: "https://a.example/?a=1&b=<2>",
+      }),
     );
     expect(mail.html).not.toContain("<img");
     expect(mail.html).toContain("&lt;img src=x onerror=&quot;alert(1)&quot;&gt;");
@@ -43,6 +49,8 @@ describe("renderMail", () => {
   });
 
   it("refuses links that are not http(s)", () => {
-    expect(() => payload("verify_email", "el", { displayName: "x", url: "javascript:alert(1)" })).toThrow(/Invalid payload/);
+    expect(() => payload("verify_email", "el", { displayName: "x", url: "javascript:alert(1)" })).toThrow(
+      /Invalid payload/,
+    );
   });
 });

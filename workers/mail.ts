@@ -23,7 +23,13 @@ interface EmailTemplate {
   body: BodyItem[];
 }
 interface EmailCatalogue {
-  layout: { greeting: string; greetingAnonymous: string; signature: string; footer: string; linkFallback: string };
+  layout: {
+    greeting: string;
+    greetingAnonymous: string;
+    signature: string;
+    footer: string;
+    linkFallback: string;
+  };
   templates: Record<MailTemplate, EmailTemplate>;
 }
 
@@ -35,7 +41,13 @@ export interface RenderedMail {
   html: string;
 }
 
-const HTML_ESCAPES: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" };
+const HTML_ESCAPES: Record<string, string> = {
+  "&": "&amp;",
+  "<": "&lt;",
+  ">": "&gt;",
+  '"': "&quot;",
+  "'": "&#39;",
+};
 function escapeHtml(value: string): string {
   return value.replace(/[&<>"']/g, (c) => HTML_ESCAPES[c]);
 }
@@ -108,7 +120,10 @@ export async function sendTemplatedMail(payload: unknown, config?: MailConfig): 
 }
 
 /** Runs one BullMQ job; a payload that can never succeed fails at once instead of being retried. */
-export async function processMailJob(job: Pick<Job, "name" | "data">, config?: MailConfig): Promise<SentMail> {
+export async function processMailJob(
+  job: Pick<Job, "name" | "data">,
+  config?: MailConfig,
+): Promise<SentMail> {
   try {
     if (job.name !== "send") throw new InvalidJobPayload("mail", job.name, [`unknown job "${job.name}"`]);
     return await sendTemplatedMail(job.data, config);

@@ -67,7 +67,12 @@ export async function relayOutbox(db: Db, opts: RelayOptions): Promise<RelayResu
 
       const results = await Promise.allSettled(
         rows.map((row) =>
-          opts.addJob({ queue: row.queue, name: row.name, payload: row.payload, jobId: jobIdForKey(row.key) }),
+          opts.addJob({
+            queue: row.queue,
+            name: row.name,
+            payload: row.payload,
+            jobId: jobIdForKey(row.key),
+          }),
         ),
       );
 

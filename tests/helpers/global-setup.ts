@@ -63,11 +63,35 @@ async function dropAbandonedTestDatabases(admin: pg.Client, adminUrl: string): P
     } catch (error) {
       alive = (error as NodeJS.ErrnoException).code === "EPERM";
     }
-    if (!alive) await admin.query(`DROP DATABASE IF EXISTS ${admin.escapeIdentifier(datname)} WITH (FORCE)`).catch(() => {});
+    if (!alive)
+      await admin
+        .query(`DROP DATABASE IF EXISTS ${admin.escapeIdentifier(datname)} WITH (FORCE)`)
+        .catch(() => {});
   }
 }
 
-export async function ensureTemplateDatabase(adminUrl: string, migrationsDir: string = testMigrationsDir()): Promise<string> {
+const TEMPLATE_COMMENT = "synochi test template, created";
+const STALE_TEMPLATE_MS = 24 * 60 * 60 * 1000;
+
+/** Templates of other migration sets pile up while migrations change: drop those built over a day ago. */
+async function dropStaleTemplates(admin: pg.Client, keep: string): Promise<void> {
+  const { rows } = await admin.query<{ datname: string; comment: string | null }>(
+    `SELECT datname, shobj_description(oid, 'pg_database') AS comment FROM pg_database
+      WHERE datname ~ '^synochi_tpl_[0-9a-f]{12}$' AND datname <> $1`,
+    [keep],
+  );
+  for (const { datname, comment } of rows) {
+    if (!comment?.startsWith(TEMPLATE_COMMENT)) continue;
+    const created = Date.parse(comment.slice(TEMPLATE_COMMENT.length).trim());
+    if (Number.isNaN(created) || Date.now() - created < STALE_TEMPLATE_MS) continue;
+    await admin.query(`DROP DATABASE IF EXISTS ${admin.escapeIdentifier(datname)}`).catch(() => {});
+  }
+}
+
+export async function ensureTemplateDatabase(
+  adminUrl: string,
+  migrationsDir: string = testMigrationsDir(),
+): Promise<string> {
   const name = templateName(migrationsDir);
   const admin = await connectAdmin(adminUrl);
   try {
@@ -84,12 +108,20 @@ export async function ensureTemplateDatabase(adminUrl: string, migrationsDir: st
       try {
         await migrate(urlForDatabase(adminUrl, building), { migrationsDir });
       } catch (error) {
-        await admin.query(`DROP DATABASE IF EXISTS ${admin.escapeIdentifier(building)} WITH (FORCE)`).catch(() => {});
+        await admin
+          .query(`DROP DATABASE IF EXISTS ${admin.escapeIdentifier(building)} WITH (FORCE)`)
+          .catch(() => {});
         throw new Error(`Migrating the test template database failed: ${(error as Error).message}`);
       }
-      await admin.query(`ALTER DATABASE ${admin.escapeIdentifier(building)} RENAME TO ${admin.escapeIdentifier(name)}`);
+      await admin.query(
+        `ALTER DATABASE ${admin.escapeIdentifier(building)} RENAME TO ${admin.escapeIdentifier(name)}`,
+      );
       // Nobody may connect to the template: a connection would make CREATE DATABASE … TEMPLATE fail.
       await admin.query(`ALTER DATABASE ${admin.escapeIdentifier(name)} WITH ALLOW_CONNECTIONS false`);
+      await admin.query(
+        `COMMENT ON DATABASE ${admin.escapeIdentifier(name)} IS ${admin.escapeLiteral(`${TEMPLATE_COMMENT} ${new Date().toISOString()}`)}`,
+      );
+      await dropStaleTemplates(admin, name);
       return name;
     } finally {
       await admin.query("SELECT pg_advisory_unlock($1)", [TEMPLATE_LOCK_KEY]).catch(() => {});

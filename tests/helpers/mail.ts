@@ -20,7 +20,9 @@ export interface MailMessage {
 export function readMailbox(dir: string): MailMessage[] {
   if (!existsSync(dir)) return [];
   const messages: MailMessage[] = [];
-  for (const name of readdirSync(dir).filter((n) => n.endsWith(".json")).sort()) {
+  for (const name of readdirSync(dir)
+    .filter((n) => n.endsWith(".json"))
+    .sort()) {
     const file = path.join(dir, name);
     try {
       messages.push({ ...(JSON.parse(readFileSync(file, "utf8")) as Omit<MailMessage, "file">), file });
@@ -59,7 +61,9 @@ export async function waitForMail(
     const found = messages.find(predicate);
     if (found) return found;
     if (Date.now() >= deadline) {
-      const seen = messages.map((m) => `  - to ${JSON.stringify(m.to)}: ${JSON.stringify(m.subject)}`).join("\n");
+      const seen = messages
+        .map((m) => `  - to ${JSON.stringify(m.to)}: ${JSON.stringify(m.subject)}`)
+        .join("\n");
       throw new Error(
         `No matching e-mail in ${dir} within ${timeoutMs} ms. ${messages.length} message(s) arrived${seen ? `:\n${seen}` : "."}`,
       );

@@ -21,7 +21,10 @@ export function newRedisPrefix(): string {
 /** A client on the test Redis; close it with `quit()`. */
 export function createRedis(): Redis {
   // Fail fast with an error instead of reconnecting forever when the test Redis is down.
-  const client = new Redis(redisUrl, { maxRetriesPerRequest: 1, retryStrategy: (times) => (times > 3 ? null : 100) });
+  const client = new Redis(redisUrl, {
+    maxRetriesPerRequest: 1,
+    retryStrategy: (times) => (times > 3 ? null : 100),
+  });
   client.on("error", () => {});
   return client;
 }

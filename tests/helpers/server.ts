@@ -8,7 +8,7 @@
  *   afterAll(() => app?.stop());
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -159,6 +159,11 @@ function tail(text: string, max = 4_000): string {
 
 /** Starts `tsx server.ts` on a free port and waits until GET /healthz answers 200. */
 export async function startApp(opts: StartOptions): Promise<RunningApp> {
+  if (!existsSync(path.join(repoRoot, "build/index.js"))) {
+    throw new Error(
+      "build/index.js is missing: run `npx remix build` first (`npm test` does it before the tests).",
+    );
+  }
   const port = await freePort();
   const ownMailDir = opts.mailDir === undefined;
   const mailDir = opts.mailDir ?? mkdtempSync(path.join(tmpdir(), "synochi-mail-"));
@@ -221,7 +226,12 @@ export async function startWorker(opts: StartOptions): Promise<RunningWorker> {
   try {
     await new Promise<void>((resolve, reject) => {
       const timer = setTimeout(
-        () => reject(new Error(`The worker (tsx workers/index.ts) did not print "worker ready" within ${timeoutMs} ms.`)),
+        () =>
+          reject(
+            new Error(
+              `The worker (tsx workers/index.ts) did not print "worker ready" within ${timeoutMs} ms.`,
+            ),
+          ),
         timeoutMs,
       );
       proc.onLine((line) => {
@@ -236,12 +246,18 @@ export async function startWorker(opts: StartOptions): Promise<RunningWorker> {
       }
       void proc.exited.then((e) => {
         clearTimeout(timer);
-        reject(new Error(`The worker (tsx workers/index.ts) exited with code ${e.code ?? e.signal} before it was ready.`));
+        reject(
+          new Error(
+            `The worker (tsx workers/index.ts) exited with code ${e.code ?? e.signal} before it was ready.`,
+          ),
+        );
       });
     });
   } catch (error) {
     await stop();
-    throw new Error(`${(error as Error).message}\nstderr:\n${tail(proc.stderr())}\nstdout:\n${tail(proc.stdout(), 2_000)}`);
+    throw new Error(
+      `${(error as Error).message}\nstderr:\n${tail(proc.stderr())}\nstdout:\n${tail(proc.stdout(), 2_000)}`,
+    );
   }
   return { mailDir, output: proc.output, stop };
 }

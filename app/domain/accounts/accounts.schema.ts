@@ -21,11 +21,9 @@ export const displayNameSchema = z
   .max(50, "accounts.errors.displayNameLength")
   .regex(/^[^<>{}\u0000-\u001f]+$/u, "accounts.errors.displayNameChars");
 
+// Required, not optional: zod skips an optional schema (and its refinement) when the key is missing.
 const checked = (message: string) =>
-  z
-    .string()
-    .optional()
-    .refine((v) => v === "on" || v === "true", message);
+  z.string({ error: message }).refine((v) => v === "on" || v === "true", message);
 
 export const registerSchema = z.object({
   email: emailSchema,

@@ -21,7 +21,9 @@ describe("renderDocToHtml", () => {
         { type: "heading", attrs: { level: 2 }, content: [text("<b>Τίτλος</b>")] },
         {
           type: "bulletList",
-          content: [{ type: "listItem", content: [para(text("<img src=x onerror=alert(1)>", [{ type: "bold" }]))] }],
+          content: [
+            { type: "listItem", content: [para(text("<img src=x onerror=alert(1)>", [{ type: "bold" }]))] },
+          ],
         },
       ),
     );
@@ -55,13 +57,19 @@ describe("renderDocToHtml", () => {
     expect(html).toBe(
       '<p><a href="https://example.org/?a=1&amp;b=%222%22" rel="nofollow noopener noreferrer">δες</a></p>',
     );
-    expect(renderDocToHtml(doc(para(text("mail", [{ type: "link", attrs: { href: "mailto:a@b.gr" } }]))))).toContain(
-      'href="mailto:a@b.gr"',
-    );
+    expect(
+      renderDocToHtml(doc(para(text("mail", [{ type: "link", attrs: { href: "mailto:a@b.gr" } }])))),
+    ).toContain('href="mailto:a@b.gr"');
   });
 
   it("drops links with other schemes but keeps their text", () => {
-    for (const href of ["javascript:alert(1)", " JavaScript:alert(1)", "data:text/html,<b>x</b>", "/relative", "vbscript:x"]) {
+    for (const href of [
+      "javascript:alert(1)",
+      " JavaScript:alert(1)",
+      "data:text/html,<b>x</b>",
+      "/relative",
+      "vbscript:x",
+    ]) {
       const html = renderDocToHtml(doc(para(text("κλικ", [{ type: "link", attrs: { href } }]))));
       expect(html).toBe("<p>κλικ</p>");
     }
@@ -79,10 +87,12 @@ describe("renderDocToHtml", () => {
   });
 
   it("clamps heading levels", () => {
-    expect(renderDocToHtml(doc({ type: "heading", attrs: { level: 9 }, content: [text("a")] }))).toBe("<h6>a</h6>");
-    expect(renderDocToHtml(doc({ type: "heading", attrs: { level: '1 onclick="x"' }, content: [text("a")] }))).toBe(
-      "<h2>a</h2>",
+    expect(renderDocToHtml(doc({ type: "heading", attrs: { level: 9 }, content: [text("a")] }))).toBe(
+      "<h6>a</h6>",
     );
+    expect(
+      renderDocToHtml(doc({ type: "heading", attrs: { level: '1 onclick="x"' }, content: [text("a")] })),
+    ).toBe("<h2>a</h2>");
   });
 });
 
@@ -95,7 +105,11 @@ describe("textToDoc", () => {
         { type: "paragraph", content: [{ type: "text", text: "Πρώτη παράγραφος." }] },
         {
           type: "paragraph",
-          content: [{ type: "text", text: "Δεύτερη" }, { type: "hardBreak" }, { type: "text", text: "γραμμή" }],
+          content: [
+            { type: "text", text: "Δεύτερη" },
+            { type: "hardBreak" },
+            { type: "text", text: "γραμμή" },
+          ],
         },
       ],
     });

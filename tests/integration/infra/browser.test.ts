@@ -1,5 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { consoleErrorsOf, expectNoAxeViolations, expectNoConsoleErrors, newPage, useBrowser } from "../../helpers/browser.ts";
+import {
+  consoleErrorsOf,
+  expectNoAxeViolations,
+  expectNoConsoleErrors,
+  newPage,
+  useBrowser,
+} from "../../helpers/browser.ts";
 
 const accessible = `<!doctype html><html lang="el"><head><meta charset="utf-8"><title>Διαβούλευση</title></head>
 <body><main><h1>Διαβούλευση</h1><img src="data:image/gif;base64,R0lGODlhAQABAAAAACw=" alt="Λογότυπο">

@@ -8,10 +8,15 @@ import { cleanupRedis, createRedis, newRedisPrefix, useTestRedis } from "../../h
 function migrationDirCount(): number {
   const dir = path.resolve(inject("testMigrationsDir"));
   if (!existsSync(dir)) return 0;
-  return readdirSync(dir).filter((d) => !d.startsWith(".") && statSync(path.join(dir, d)).isDirectory()).length;
+  return readdirSync(dir).filter((d) => !d.startsWith(".") && statSync(path.join(dir, d)).isDirectory())
+    .length;
 }
 
-async function query<T extends pg.QueryResultRow>(url: string, sql: string, params: unknown[] = []): Promise<T[]> {
+async function query<T extends pg.QueryResultRow>(
+  url: string,
+  sql: string,
+  params: unknown[] = [],
+): Promise<T[]> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
@@ -33,7 +38,11 @@ describe("test database helper", () => {
   });
 
   it("has every migration folder recorded as applied in _prisma_migrations", async () => {
-    const rows = await query<{ migration_name: string; finished_at: Date | null; applied_steps_count: number }>(
+    const rows = await query<{
+      migration_name: string;
+      finished_at: Date | null;
+      applied_steps_count: number;
+    }>(
       db().url,
       `SELECT migration_name, finished_at, applied_steps_count FROM "_prisma_migrations" ORDER BY migration_name`,
     );
@@ -48,10 +57,15 @@ describe("test database helper", () => {
     await query(db().url, `CREATE TABLE harness_probe (id int); INSERT INTO harness_probe VALUES (1)`);
     const other = await createTestDatabase();
     try {
-      const [row] = await query<{ t: string | null }>(other.url, `SELECT to_regclass('public.harness_probe')::text AS t`);
+      const [row] = await query<{ t: string | null }>(
+        other.url,
+        `SELECT to_regclass('public.harness_probe')::text AS t`,
+      );
       expect(row.t).toBeNull();
       // The Prisma client connects to the clone, not elsewhere.
-      const [viaPrisma] = await other.prisma.$queryRawUnsafe<{ db: string }[]>("SELECT current_database() AS db");
+      const [viaPrisma] = await other.prisma.$queryRawUnsafe<{ db: string }[]>(
+        "SELECT current_database() AS db",
+      );
       expect(viaPrisma.db).toBe(other.name);
     } finally {
       await other.drop();

@@ -32,7 +32,10 @@ beforeAll(async () => {
   });
   producer = createJobProducer({ url: redis.url, prefix: redis.prefix });
   queue = new Queue("mail", { connection: createRedis(), prefix: redis.prefix, defaultJobOptions });
-  events = new QueueEvents("mail", { connection: new Redis(redis.url, { maxRetriesPerRequest: null }), prefix: redis.prefix });
+  events = new QueueEvents("mail", {
+    connection: new Redis(redis.url, { maxRetriesPerRequest: null }),
+    prefix: redis.prefix,
+  });
   await Promise.all([worker.waitUntilReady(), events.waitUntilReady()]);
 });
 
@@ -83,7 +86,10 @@ describe("mail worker", () => {
         to,
         template: "register_existing",
         locale: "en",
-        params: { loginUrl: "http://localhost:3000/login", resetUrl: "http://localhost:3000/password/forgot" },
+        params: {
+          loginUrl: "http://localhost:3000/login",
+          resetUrl: "http://localhost:3000/password/forgot",
+        },
       },
     });
     const message = await waitForMail(sinkDir, (m) => isAddressedTo(m, to));
@@ -93,7 +99,12 @@ describe("mail worker", () => {
   });
 
   it("fails a job with an invalid payload at once, without retries", async () => {
-    const job = await queue.add("send", { to: "not-an-address", template: "verify_email", locale: "el", params: {} });
+    const job = await queue.add("send", {
+      to: "not-an-address",
+      template: "verify_email",
+      locale: "el",
+      params: {},
+    });
     await expect(job.waitUntilFinished(events, 10_000)).rejects.toThrow(/Invalid payload/);
     const failed = await queue.getJob(job.id!);
     expect(failed?.attemptsMade).toBe(1);

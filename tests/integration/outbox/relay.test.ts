@@ -77,7 +77,10 @@ async function waitFor(predicate: () => boolean | Promise<boolean>, timeoutMs = 
 describe("outbox relay", () => {
   // Each test starts with nothing due, whatever the previous one left.
   beforeEach(async () => {
-    await testDb().prisma.outboxEvent.updateMany({ where: { sentAt: null }, data: { availableAt: new Date(0) } });
+    await testDb().prisma.outboxEvent.updateMany({
+      where: { sentAt: null },
+      data: { availableAt: new Date(0) },
+    });
     await drain();
   });
 
@@ -140,19 +143,33 @@ describe("outbox relay", () => {
   it("refuses an invalid payload or key before writing anything", async () => {
     const key = `mail:${newId()}`;
     await expect(
-      addOutboxEvent(testDb().prisma, { key, queue: "mail", name: "send", payload: { ...payload(), template: "nope" } }),
+      addOutboxEvent(testDb().prisma, {
+        key,
+        queue: "mail",
+        name: "send",
+        payload: { ...payload(), template: "nope" },
+      }),
     ).rejects.toBeInstanceOf(InvalidJobPayload);
     await expect(
       addOutboxEvent(testDb().prisma, { key, queue: "mail", name: "nope", payload: payload() }),
     ).rejects.toBeInstanceOf(InvalidJobPayload);
     await expect(
-      addOutboxEvent(testDb().prisma, { key: "no-namespace", queue: "mail", name: "send", payload: payload() }),
+      addOutboxEvent(testDb().prisma, {
+        key: "no-namespace",
+        queue: "mail",
+        name: "send",
+        payload: payload(),
+      }),
     ).rejects.toThrow(/Invalid outbox key/);
     expect(await row(key)).toBeNull();
   });
 
   it("keeps the row pending with its attempts counted while Redis is unreachable, and relays it once Redis is back", async () => {
-    const down = createJobProducer({ url: `redis://127.0.0.1:${await closedPort()}`, prefix: redis.prefix });
+    const down = createJobProducer({
+      url: `redis://127.0.0.1:${await closedPort()}`,
+      prefix: redis.prefix,
+      connectWaitMs: 200,
+    });
     try {
       const key = await writeEvent();
       const started = Date.now();
