@@ -117,10 +117,10 @@ export default function Account() {
             <label htmlFor="locale">{t("accounts.fields.locale")}</label>
             <select id="locale" name="locale" defaultValue={account.locale}>
               <option value="el" lang="el">
-                Ελληνικά
+                {t("languages.el")}
               </option>
               <option value="en" lang="en">
-                English
+                {t("languages.en")}
               </option>
             </select>
           </div>
