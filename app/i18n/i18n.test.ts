@@ -20,10 +20,9 @@ describe("translations", () => {
     expect(formatNumber("el", 1234.5)).toBe("1.234,5");
   });
 
-  it("chooses the cookie's language, then Accept-Language, then Greek", () => {
-    expect(negotiateLocale("en", "el-GR")).toBe("en");
-    expect(negotiateLocale(undefined, "en-US,en;q=0.9")).toBe("en");
-    expect(negotiateLocale(undefined, "fr-FR")).toBe("el");
-    expect(negotiateLocale("xx", null)).toBe("el");
+  it("is Greek unless the reader chose English", () => {
+    expect(negotiateLocale("en")).toBe("en");
+    expect(negotiateLocale(undefined)).toBe("el");
+    expect(negotiateLocale("xx")).toBe("el");
   });
 });

@@ -66,12 +66,10 @@ export function formatNumber(locale: Locale, value: number): string {
   return new Intl.NumberFormat(intlLocale[locale]).format(value);
 }
 
-/** Chooses a locale from an explicit cookie value, then the Accept-Language header, else Greek. */
-export function negotiateLocale(cookieValue: string | undefined, acceptLanguage: string | null): Locale {
-  if (isLocale(cookieValue)) return cookieValue;
-  for (const part of (acceptLanguage ?? "").split(",")) {
-    const tag = part.split(";")[0]?.trim().slice(0, 2).toLowerCase();
-    if (isLocale(tag)) return tag;
-  }
-  return DEFAULT_LOCALE;
+/**
+ * Greek first: the page is Greek unless the reader chose English with the switcher (a cookie). Browser
+ * language is not used, since many Greek readers run browsers set to English.
+ */
+export function negotiateLocale(cookieValue: string | undefined): Locale {
+  return isLocale(cookieValue) ? cookieValue : DEFAULT_LOCALE;
 }

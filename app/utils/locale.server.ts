@@ -5,7 +5,7 @@ export const LANG_COOKIE = "synochi_lang";
 
 export function getLocale(request: Request): Locale {
   const cookies = parse(request.headers.get("Cookie") ?? "");
-  return negotiateLocale(cookies[LANG_COOKIE], request.headers.get("Accept-Language"));
+  return negotiateLocale(cookies[LANG_COOKIE]);
 }
 
 export function langCookie(locale: Locale): string {

@@ -314,7 +314,6 @@ describe("login", () => {
       unknown.push(await timed(attemptUnknown));
     }
     const ratio = median(unknown) / median(wrong);
-    console.log('TIMING', median(unknown), median(wrong), ratio, unknown.map(Math.round), wrong.map(Math.round));
     expect(
       ratio,
       `median unknown-e-mail ${median(unknown).toFixed(1)} ms vs wrong-password ${median(wrong).toFixed(1)} ms`,
@@ -355,7 +354,6 @@ describe("login", () => {
       expect((error as RateLimited).retryAfterSeconds).toBeLessThanOrEqual(900);
     }
     const refused = median(refusedTimes);
-    console.log('REFUSED', refusedTimes, checked);
     expect(refused, `refusal took ${refused.toFixed(1)} ms (median)`).toBeLessThan(20);
     expect(
       refused,
