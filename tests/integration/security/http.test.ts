@@ -44,7 +44,7 @@ const ROUTES_DIR = path.join(repoRoot, "app/routes");
 const PARAM_VALUE = "00000000-0000-4000-8000-000000000000";
 
 /** Remix flat-route file name (without extension) → URL path; `$param` segments get a placeholder value. */
-export function urlForRouteId(id: string): string {
+function urlForRouteId(id: string): string {
   const segments: string[] = [];
   for (const raw of id.split(/(?<!\[[^\]]*)\.(?![^[]*\])/)) {
     if (raw === "_index" || raw === "route") continue;
