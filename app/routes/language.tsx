@@ -18,3 +18,9 @@ export async function action({ request }: ActionFunctionArgs) {
 export function loader() {
   return redirect("/");
 }
+
+// A UI route (never rendered on success: the action redirects) so that a refused form shows the
+// translated error page instead of a bare response.
+export default function NoPage() {
+  return null;
+}
