@@ -27,9 +27,18 @@ export default tseslint.config(
         "error",
         {
           patterns: [
-            { group: ["~/generated/*", "@prisma/client*"], message: "Routes call domain modules; no Prisma here." },
+            {
+              group: ["~/generated/*", "@prisma/client*"],
+              message: "Routes call domain modules; no Prisma here.",
+            },
           ],
-          paths: [{ name: "~/utils/db.server.ts", importNames: ["createDb"], message: "Use getDb() and pass it to a domain function." }],
+          paths: [
+            {
+              name: "~/utils/db.server.ts",
+              importNames: ["createDb"],
+              message: "Use getDb() and pass it to a domain function.",
+            },
+          ],
         },
       ],
     },

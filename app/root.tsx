@@ -48,7 +48,12 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     locale,
     csrfToken: context.csrfToken,
     user: user
-      ? { id: user.id, displayName: user.displayName, emailVerified: user.emailVerified, roles: [...user.roles] }
+      ? {
+          id: user.id,
+          displayName: user.displayName,
+          emailVerified: user.emailVerified,
+          roles: [...user.roles],
+        }
       : null,
     notice: notice && NOTICES.has(notice) ? notice : null,
   };

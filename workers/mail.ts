@@ -3,6 +3,7 @@
  * `sendTemplatedMail` is the job's logic (testable without BullMQ); `createMailWorker` is the thin wrapper.
  */
 import { UnrecoverableError, Worker, type Job } from "bullmq";
+import { escapeHtml } from "~/domain/richtext/richtext.server.ts";
 import type { Redis } from "ioredis";
 import el from "~/i18n/emails/el.json";
 import en from "~/i18n/emails/en.json";
@@ -39,17 +40,6 @@ export interface RenderedMail {
   subject: string;
   text: string;
   html: string;
-}
-
-const HTML_ESCAPES: Record<string, string> = {
-  "&": "&amp;",
-  "<": "&lt;",
-  ">": "&gt;",
-  '"': "&quot;",
-  "'": "&#39;",
-};
-function escapeHtml(value: string): string {
-  return value.replace(/[&<>"']/g, (c) => HTML_ESCAPES[c]);
 }
 
 function fill(template: string, params: Record<string, string>, escape: (s: string) => string): string {

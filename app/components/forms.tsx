@@ -45,7 +45,17 @@ export function Field({ label, name, error, hint, id, ...input }: FieldProps) {
   );
 }
 
-export function Checkbox({ label, name, error, defaultChecked }: { label: ReactNode; name: string; error?: string; defaultChecked?: boolean }) {
+export function Checkbox({
+  label,
+  name,
+  error,
+  defaultChecked,
+}: {
+  label: ReactNode;
+  name: string;
+  error?: string;
+  defaultChecked?: boolean;
+}) {
   const t = useT();
   const id = useId();
   const errorId = error ? `${id}-error` : undefined;

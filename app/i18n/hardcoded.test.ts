@@ -10,7 +10,11 @@ const TEXT_ATTRIBUTE = /\b(aria-label|title|placeholder|alt)="([^"]*\p{L}[^"]*)"
 function tsxFiles(entry: string): string[] {
   if (entry.endsWith(".tsx")) return [entry];
   return readdirSync(entry, { withFileTypes: true }).flatMap((d) =>
-    d.isDirectory() ? tsxFiles(path.join(entry, d.name)) : d.name.endsWith(".tsx") ? [path.join(entry, d.name)] : [],
+    d.isDirectory()
+      ? tsxFiles(path.join(entry, d.name))
+      : d.name.endsWith(".tsx")
+        ? [path.join(entry, d.name)]
+        : [],
   );
 }
 

@@ -23,7 +23,9 @@ function ConsultationCard({ c }: { c: Item }) {
       <p>{c.summary}</p>
       <p className="meta">
         <span className={`badge phase-${c.phase}`}>{t("home.phase", { phase: t(`phases.${c.phase}`) })}</span>
-        {c.closesAt && c.phase === "open" ? <span>{t("home.closes", { date: formatDate(locale, c.closesAt) })}</span> : null}
+        {c.closesAt && c.phase === "open" ? (
+          <span>{t("home.closes", { date: formatDate(locale, c.closesAt) })}</span>
+        ) : null}
         <span>{t("home.submissions", { count: c.submissionCount })}</span>
       </p>
     </li>

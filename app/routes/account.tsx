@@ -1,4 +1,9 @@
-import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import {
+  redirect,
+  type ActionFunctionArgs,
+  type LoaderFunctionArgs,
+  type MetaFunction,
+} from "@remix-run/node";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { Checkbox, CsrfInput, Field, FormErrors, fieldError } from "~/components/forms.tsx";
 import {
@@ -56,7 +61,10 @@ export async function action({ request }: ActionFunctionArgs) {
         await logoutEverywhere(db, user.id);
         return redirect("/?notice=loggedOutEverywhere", { headers: { "Set-Cookie": blankSessionCookie() } });
       case "erase":
-        await eraseAccount(db, user.id, { password: form.get("password") ?? "", confirm: form.get("confirm") ?? undefined });
+        await eraseAccount(db, user.id, {
+          password: form.get("password") ?? "",
+          confirm: form.get("confirm") ?? undefined,
+        });
         return redirect("/?notice=accountErased", { headers: { "Set-Cookie": blankSessionCookie() } });
       default:
         throw new Response("errors.invalid", { status: 400 });
@@ -200,7 +208,11 @@ export default function Account() {
             required
             error={fieldError(resultFor("erase"), "password")}
           />
-          <Checkbox name="confirm" label={t("accounts.account.eraseConfirm")} error={fieldError(resultFor("erase"), "confirm")} />
+          <Checkbox
+            name="confirm"
+            label={t("accounts.account.eraseConfirm")}
+            error={fieldError(resultFor("erase"), "confirm")}
+          />
           <button type="submit" className="button danger">
             {t("accounts.account.eraseSubmit")}
           </button>

@@ -1,4 +1,9 @@
-import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import {
+  redirect,
+  type ActionFunctionArgs,
+  type LoaderFunctionArgs,
+  type MetaFunction,
+} from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { CsrfInput, FormErrors } from "~/components/forms.tsx";
 import { listUsers, setCommitteeMembership, setRoles } from "~/domain/accounts/admin.server.ts";
@@ -76,7 +81,12 @@ export default function AdminUsers() {
                 <legend>{t("admin.users.roles")}</legend>
                 {ROLES.map((role) => (
                   <label key={role} className="inline-check">
-                    <input type="checkbox" name="roles" value={role} defaultChecked={u.roles.includes(role)} />{" "}
+                    <input
+                      type="checkbox"
+                      name="roles"
+                      value={role}
+                      defaultChecked={u.roles.includes(role)}
+                    />{" "}
                     {t(`roles.${role}`)}
                   </label>
                 ))}
@@ -86,7 +96,11 @@ export default function AdminUsers() {
               </button>
             </Form>
             {committees.length > 0 ? (
-              <Form method="post" className="inline-form" aria-label={t("admin.users.committeeOf", { name: u.displayName })}>
+              <Form
+                method="post"
+                className="inline-form"
+                aria-label={t("admin.users.committeeOf", { name: u.displayName })}
+              >
                 <CsrfInput />
                 <input type="hidden" name="intent" value="committee" />
                 <input type="hidden" name="userId" value={u.id} />
@@ -114,7 +128,10 @@ export default function AdminUsers() {
               <p className="muted">
                 {t("admin.users.memberOf")}:{" "}
                 {u.committees
-                  .map((m) => `${committees.find((c) => c.id === m.committeeId)?.name ?? m.committeeId} (${t(`committeeRoles.${m.role}`)})`)
+                  .map(
+                    (m) =>
+                      `${committees.find((c) => c.id === m.committeeId)?.name ?? m.committeeId} (${t(`committeeRoles.${m.role}`)})`,
+                  )
                   .join("; ")}
               </p>
             ) : null}
@@ -123,9 +140,13 @@ export default function AdminUsers() {
       </ul>
       {pages > 1 ? (
         <nav aria-label={t("common.pagination")} className="pagination">
-          {page > 1 ? <a href={`?q=${encodeURIComponent(q)}&page=${page - 1}`}>{t("common.previous")}</a> : null}
+          {page > 1 ? (
+            <a href={`?q=${encodeURIComponent(q)}&page=${page - 1}`}>{t("common.previous")}</a>
+          ) : null}
           <span>{t("common.pageOf", { page, pages })}</span>
-          {page < pages ? <a href={`?q=${encodeURIComponent(q)}&page=${page + 1}`}>{t("common.next")}</a> : null}
+          {page < pages ? (
+            <a href={`?q=${encodeURIComponent(q)}&page=${page + 1}`}>{t("common.next")}</a>
+          ) : null}
         </nav>
       ) : null}
     </div>

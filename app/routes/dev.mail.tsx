@@ -16,7 +16,9 @@ export async function loader(_args: LoaderFunctionArgs) {
   }
   const messages = await readMailSink();
   return {
-    messages: messages.slice(0, 50).map((m) => ({ to: m.to, subject: m.subject, text: m.text, date: m.date })),
+    messages: messages
+      .slice(0, 50)
+      .map((m) => ({ to: m.to, subject: m.subject, text: m.text, date: m.date })),
   };
 }
 

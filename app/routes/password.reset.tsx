@@ -1,4 +1,9 @@
-import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import {
+  redirect,
+  type ActionFunctionArgs,
+  type LoaderFunctionArgs,
+  type MetaFunction,
+} from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { CsrfInput, Field, FormErrors, fieldError } from "~/components/forms.tsx";
 import { isResetTokenValid, resetPassword } from "~/domain/accounts/accounts.server.ts";
@@ -57,7 +62,8 @@ export default function ResetPassword() {
         </>
       ) : (
         <p>
-          {t("accounts.errors.resetTokenInvalid")} <Link to="/password/forgot">{t("accounts.login.forgot")}</Link>
+          {t("accounts.errors.resetTokenInvalid")}{" "}
+          <Link to="/password/forgot">{t("accounts.login.forgot")}</Link>
         </p>
       )}
     </section>

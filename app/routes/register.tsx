@@ -1,4 +1,9 @@
-import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import {
+  redirect,
+  type ActionFunctionArgs,
+  type LoaderFunctionArgs,
+  type MetaFunction,
+} from "@remix-run/node";
 import { Form, Link, useActionData, useNavigation } from "@remix-run/react";
 import { Checkbox, CsrfInput, Field, FormErrors, fieldError, typedValue } from "~/components/forms.tsx";
 import { register } from "~/domain/accounts/accounts.server.ts";
@@ -20,7 +25,10 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const form = await readForm(request);
-  const values = { email: String(form.get("email") ?? ""), displayName: String(form.get("displayName") ?? "") };
+  const values = {
+    email: String(form.get("email") ?? ""),
+    displayName: String(form.get("displayName") ?? ""),
+  };
   try {
     await register(
       { db: getDb(), redis: getRedis() },
@@ -92,7 +100,11 @@ export default function Register() {
           error={fieldError(result, "acceptTerms")}
           label={
             <>
-              {t("accounts.register.acceptTerms")} (<Link to="/terms" target="_blank">{t("footer.terms")}</Link>)
+              {t("accounts.register.acceptTerms")} (
+              <Link to="/terms" target="_blank">
+                {t("footer.terms")}
+              </Link>
+              )
             </>
           }
         />
@@ -101,7 +113,11 @@ export default function Register() {
           error={fieldError(result, "acceptPrivacy")}
           label={
             <>
-              {t("accounts.register.acceptPrivacy")} (<Link to="/privacy" target="_blank">{t("footer.privacy")}</Link>)
+              {t("accounts.register.acceptPrivacy")} (
+              <Link to="/privacy" target="_blank">
+                {t("footer.privacy")}
+              </Link>
+              )
             </>
           }
         />

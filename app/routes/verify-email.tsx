@@ -20,7 +20,9 @@ export default function VerifyEmail() {
       <h1 id="verify-title">{t("accounts.verify.title")}</h1>
       <p role="status">{t(verified ? "accounts.verify.ok" : "accounts.verify.failed")}</p>
       <p>
-        <Link to={verified ? "/login" : "/account"}>{t(verified ? "accounts.verify.loginLink" : "nav.account")}</Link>
+        <Link to={verified ? "/login" : "/account"}>
+          {t(verified ? "accounts.verify.loginLink" : "nav.account")}
+        </Link>
       </p>
     </section>
   );

@@ -40,7 +40,10 @@ export function assertCsrf(request: Request, form: FormData): void {
   const cookieToken = readCsrfCookie(request.headers.get("Cookie"));
   const formToken = form.get(CSRF_FIELD);
   if (!cookieToken || typeof formToken !== "string" || !same(cookieToken, formToken)) {
-    throw new Response("errors.csrf", { status: 403, headers: { "Content-Type": "text/plain; charset=utf-8" } });
+    throw new Response("errors.csrf", {
+      status: 403,
+      headers: { "Content-Type": "text/plain; charset=utf-8" },
+    });
   }
 }
 
@@ -50,7 +53,10 @@ export async function readForm(request: Request): Promise<FormData> {
   try {
     form = await request.formData();
   } catch {
-    throw new Response("errors.badForm", { status: 400, headers: { "Content-Type": "text/plain; charset=utf-8" } });
+    throw new Response("errors.badForm", {
+      status: 400,
+      headers: { "Content-Type": "text/plain; charset=utf-8" },
+    });
   }
   assertCsrf(request, form);
   return form;

@@ -1,9 +1,7 @@
 import { z } from "zod";
 
 // Environment is read once and validated at start-up; everything else imports `env`.
-const bool = z
-  .enum(["true", "false", "1", "0", ""])
-  .transform((v) => v === "true" || v === "1");
+const bool = z.enum(["true", "false", "1", "0", ""]).transform((v) => v === "true" || v === "1");
 
 const schema = z
   .object({
@@ -17,10 +15,16 @@ const schema = z
     REDIS_URL: z
       .string({ error: "REDIS_URL is required (e.g. redis://127.0.0.1:6379)" })
       .regex(/^rediss?:\/\//, "REDIS_URL must start with redis:// or rediss://"),
-    REDIS_PREFIX: z.string().regex(/^[A-Za-z0-9_:-]+$/, "REDIS_PREFIX may hold letters, digits, _ : -").default("synochi"),
+    REDIS_PREFIX: z
+      .string()
+      .regex(/^[A-Za-z0-9_:-]+$/, "REDIS_PREFIX may hold letters, digits, _ : -")
+      .default("synochi"),
     COOKIE_SECURE: bool.optional(),
     TRUST_PROXY: bool.default(false),
-    SMTP_URL: z.string().regex(/^smtps?:\/\//, "SMTP_URL must start with smtp:// or smtps://").optional(),
+    SMTP_URL: z
+      .string()
+      .regex(/^smtps?:\/\//, "SMTP_URL must start with smtp:// or smtps://")
+      .optional(),
     MAIL_FROM: z.string().default("Synochi <no-reply@synochi.localhost>"),
     MAIL_SINK_DIR: z.string().default(".data/mail"),
     /** Lets a production-mode build (quickstart, tests) write e-mails to MAIL_SINK_DIR instead of SMTP. */
@@ -33,7 +37,12 @@ const schema = z
   })
   .superRefine((v, ctx) => {
     if (v.NODE_ENV === "production" && !v.SMTP_URL && !v.ALLOW_MAIL_SINK) {
-      ctx.addIssue({ code: "custom", path: ["SMTP_URL"], message: "SMTP_URL is required in production (or ALLOW_MAIL_SINK=true to write e-mails to MAIL_SINK_DIR)" });
+      ctx.addIssue({
+        code: "custom",
+        path: ["SMTP_URL"],
+        message:
+          "SMTP_URL is required in production (or ALLOW_MAIL_SINK=true to write e-mails to MAIL_SINK_DIR)",
+      });
     }
   });
 

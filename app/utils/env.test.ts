@@ -24,7 +24,9 @@ describe("parseEnv", () => {
   });
 
   it("makes cookies Secure in production and not in development by default", () => {
-    expect(parseEnv({ ...base, NODE_ENV: "production", SMTP_URL: "smtp://localhost:25" }).COOKIE_SECURE).toBe(true);
+    expect(parseEnv({ ...base, NODE_ENV: "production", SMTP_URL: "smtp://localhost:25" }).COOKIE_SECURE).toBe(
+      true,
+    );
     expect(parseEnv({ ...base }).COOKIE_SECURE).toBe(false);
     expect(parseEnv({ ...base, PORT: "4000" }).APP_URL).toBe("http://localhost:4000");
   });

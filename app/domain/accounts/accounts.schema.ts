@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { Invalid } from "~/utils/errors.server.ts";
 
 // Messages are translation keys; the UI shows them in the reader's language.
 export const emailSchema = z
@@ -74,7 +75,14 @@ export const committeeMembershipSchema = z.object({
   role: z.enum(["chair", "secretary", "member", "none"]),
 });
 
-/** Parses with a schema, turning zod issues into a field → translation-key map. */
+/** Parses input with a schema; invalid input throws `Invalid` with a field → translation-key map. */
+export function parseInput<T extends z.ZodType>(schema: T, input: unknown): z.infer<T> {
+  const result = schema.safeParse(input);
+  if (!result.success) throw new Invalid(fieldErrorsOf(result.error));
+  return result.data;
+}
+
+/** Turns zod issues into a field → translation-key map. */
 export function fieldErrorsOf(error: z.ZodError): Record<string, string> {
   const out: Record<string, string> = {};
   for (const issue of error.issues) {

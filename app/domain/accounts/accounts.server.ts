@@ -1,5 +1,4 @@
 import type { Redis } from "ioredis";
-import type { z } from "zod";
 import { addOutboxEvent } from "~/domain/outbox/outbox.server.ts";
 import type { Db } from "~/utils/db.server.ts";
 import { getEnv } from "~/utils/env.server.ts";
@@ -10,7 +9,7 @@ import { redisKey } from "~/utils/redis.server.ts";
 import {
   changePasswordSchema,
   eraseSchema,
-  fieldErrorsOf,
+  parseInput,
   forgotSchema,
   loginSchema,
   profileSchema,
@@ -26,12 +25,6 @@ const HOUR_MS = 60 * 60 * 1000;
 
 export type Locale = "el" | "en";
 export type AccountsDeps = { db: Db; redis: Redis };
-
-function parse<T extends z.ZodType>(schema: T, input: unknown): z.infer<T> {
-  const result = schema.safeParse(input);
-  if (!result.success) throw new Invalid(fieldErrorsOf(result.error));
-  return result.data;
-}
 
 async function limit(redis: Redis, key: string, max: number): Promise<void> {
   const r = await hitRateLimit(redis, redisKey("rl", key), max, getEnv().RATE_WINDOW_SECONDS);
@@ -67,7 +60,7 @@ export async function register(
   ctx: { ip: string; locale: Locale },
 ): Promise<void> {
   await limit(redis, `register:ip:${ctx.ip}`, getEnv().REGISTER_MAX_PER_IP);
-  const data = parse(registerSchema, input);
+  const data = parseInput(registerSchema, input);
   await limit(redis, `register:acct:${hashToken(data.email)}`, getEnv().LOGIN_MAX_PER_ACCOUNT);
   const passwordHash = await hashPassword(data.password);
   await db.$transaction(async (tx) => {
@@ -98,7 +91,12 @@ export async function register(
     });
     const token = generateToken();
     await tx.emailVerificationToken.create({
-      data: { id: hashToken(token), userId, email: data.email, expiresAt: new Date(Date.now() + 48 * HOUR_MS) },
+      data: {
+        id: hashToken(token),
+        userId,
+        email: data.email,
+        expiresAt: new Date(Date.now() + 48 * HOUR_MS),
+      },
     });
     await queueMail(tx, data.email, "verify_email", ctx.locale, {
       displayName: data.displayName,
@@ -124,7 +122,7 @@ export async function login(
   ctx: { ip: string; previousSessionId?: string },
 ): Promise<{ token: string; expiresAt: Date; userId: string; locale: string }> {
   await limit(redis, `login:ip:${ctx.ip}`, getEnv().LOGIN_MAX_PER_IP);
-  const data = parse(loginSchema, input);
+  const data = parseInput(loginSchema, input);
   await limit(redis, `login:acct:${hashToken(data.email)}`, getEnv().LOGIN_MAX_PER_ACCOUNT);
   const user = await db.user.findUnique({
     where: { email: data.email },
@@ -168,7 +166,7 @@ export async function requestPasswordReset(
   ctx: { ip: string; locale: Locale },
 ): Promise<void> {
   await limit(redis, `reset:ip:${ctx.ip}`, getEnv().REGISTER_MAX_PER_IP);
-  const data = parse(forgotSchema, input);
+  const data = parseInput(forgotSchema, input);
   await limit(redis, `reset:acct:${hashToken(data.email)}`, getEnv().LOGIN_MAX_PER_ACCOUNT);
   await db.$transaction(async (tx) => {
     const user = await tx.user.findUnique({
@@ -195,7 +193,7 @@ export async function isResetTokenValid(db: Db, token: string): Promise<boolean>
 
 /** Sets a new password from an e-mailed token; every session of the account ends. */
 export async function resetPassword(db: Db, input: Record<string, unknown>): Promise<void> {
-  const data = parse(resetSchema, input);
+  const data = parseInput(resetSchema, input);
   const passwordHash = await hashPassword(data.password);
   await db.$transaction(async (tx) => {
     const row = await tx.passwordResetToken.findUnique({ where: { id: hashToken(data.token) } });
@@ -210,7 +208,9 @@ export async function resetPassword(db: Db, input: Record<string, unknown>): Pro
       select: { email: true, displayName: true, locale: true },
     });
     await invalidateAllSessions(tx, row.userId);
-    await queueMail(tx, user.email, "password_changed", user.locale as Locale, { displayName: user.displayName });
+    await queueMail(tx, user.email, "password_changed", user.locale as Locale, {
+      displayName: user.displayName,
+    });
     await tx.auditLog.create({ data: { actorId: row.userId, action: "account.password_reset" } });
   });
 }
@@ -221,7 +221,7 @@ export async function changePassword(
   userId: string,
   input: Record<string, unknown>,
 ): Promise<{ token: string; expiresAt: Date }> {
-  const data = parse(changePasswordSchema, input);
+  const data = parseInput(changePasswordSchema, input);
   const user = await db.user.findUniqueOrThrow({
     where: { id: userId },
     select: { passwordHash: true, email: true, displayName: true, locale: true },
@@ -233,14 +233,16 @@ export async function changePassword(
   return db.$transaction(async (tx) => {
     await tx.user.update({ where: { id: userId }, data: { passwordHash } });
     await invalidateAllSessions(tx, userId);
-    await queueMail(tx, user.email, "password_changed", user.locale as Locale, { displayName: user.displayName });
+    await queueMail(tx, user.email, "password_changed", user.locale as Locale, {
+      displayName: user.displayName,
+    });
     await tx.auditLog.create({ data: { actorId: userId, action: "account.password_change" } });
     return createSession(tx, userId);
   });
 }
 
 export async function updateProfile(db: Db, userId: string, input: Record<string, unknown>): Promise<void> {
-  const data = parse(profileSchema, input);
+  const data = parseInput(profileSchema, input);
   await db.user.update({ where: { id: userId }, data });
 }
 
@@ -282,7 +284,16 @@ export async function exportUserData(db: Db, userId: string) {
           withdrawalReason: true,
         },
       },
-      comments: { select: { id: true, submissionId: true, articleId: true, body: true, alignment: true, createdAt: true } },
+      comments: {
+        select: {
+          id: true,
+          submissionId: true,
+          articleId: true,
+          body: true,
+          alignment: true,
+          createdAt: true,
+        },
+      },
       supports: { select: { submissionId: true, createdAt: true } },
       commentVotes: { select: { commentId: true, value: true, createdAt: true } },
       questions: { select: { id: true, sessionId: true, text: true, status: true, createdAt: true } },
@@ -305,7 +316,7 @@ export async function exportUserData(db: Db, userId: string) {
  * where the consultation record needs it.
  */
 export async function eraseAccount(db: Db, userId: string, input: Record<string, unknown>): Promise<void> {
-  const data = parse(eraseSchema, input);
+  const data = parseInput(eraseSchema, input);
   const user = await db.user.findUniqueOrThrow({
     where: { id: userId },
     select: { passwordHash: true, email: true, locale: true },

@@ -1,15 +1,8 @@
-import type { z } from "zod";
 import type { Db } from "~/utils/db.server.ts";
 import { Invalid, NotFound } from "~/utils/errors.server.ts";
-import { assignRolesSchema, committeeMembershipSchema, fieldErrorsOf } from "./accounts.schema.ts";
+import { assignRolesSchema, committeeMembershipSchema, parseInput } from "./accounts.schema.ts";
 
 const PAGE_SIZE = 25;
-
-function parse<T extends z.ZodType>(schema: T, input: unknown): z.infer<T> {
-  const result = schema.safeParse(input);
-  if (!result.success) throw new Invalid(fieldErrorsOf(result.error));
-  return result.data;
-}
 
 export async function listUsers(db: Db, query: string, page: number) {
   const q = query.trim().slice(0, 100);
@@ -54,12 +47,15 @@ export async function listUsers(db: Db, query: string, page: number) {
 
 /** Replaces a user's roles. An admin cannot take the admin role from themselves (no lock-out). */
 export async function setRoles(db: Db, actorId: string, input: { userId: unknown; roles: unknown }) {
-  const data = parse(assignRolesSchema, input);
+  const data = parseInput(assignRolesSchema, input);
   if (data.userId === actorId && !data.roles.includes("admin")) {
     throw new Invalid({ roles: "admin.errors.ownAdminRole" });
   }
   await db.$transaction(async (tx) => {
-    const user = await tx.user.findFirst({ where: { id: data.userId, erasedAt: null }, select: { id: true } });
+    const user = await tx.user.findFirst({
+      where: { id: data.userId, erasedAt: null },
+      select: { id: true },
+    });
     if (!user) throw new NotFound();
     await tx.userRole.deleteMany({ where: { userId: data.userId, role: { notIn: data.roles } } });
     await tx.userRole.createMany({
@@ -67,14 +63,20 @@ export async function setRoles(db: Db, actorId: string, input: { userId: unknown
       skipDuplicates: true,
     });
     await tx.auditLog.create({
-      data: { actorId, action: "admin.set_roles", targetType: "user", targetId: data.userId, details: { roles: data.roles } },
+      data: {
+        actorId,
+        action: "admin.set_roles",
+        targetType: "user",
+        targetId: data.userId,
+        details: { roles: data.roles },
+      },
     });
   });
 }
 
 /** Adds, changes or (role "none") removes a user's membership of a committee. */
 export async function setCommitteeMembership(db: Db, actorId: string, input: Record<string, unknown>) {
-  const data = parse(committeeMembershipSchema, input);
+  const data = parseInput(committeeMembershipSchema, input);
   await db.$transaction(async (tx) => {
     const [user, committee] = await Promise.all([
       tx.user.findFirst({ where: { id: data.userId, erasedAt: null }, select: { id: true } }),

@@ -31,7 +31,10 @@ export type ValidSession = { id: string; userId: string; expiresAt: Date; renewe
 
 export async function validateSessionToken(db: DbOrTx, token: string): Promise<ValidSession | null> {
   const id = hashToken(token);
-  const row = await db.session.findUnique({ where: { id }, select: { id: true, userId: true, expiresAt: true } });
+  const row = await db.session.findUnique({
+    where: { id },
+    select: { id: true, userId: true, expiresAt: true },
+  });
   if (!row) return null;
   const now = Date.now();
   if (row.expiresAt.getTime() <= now) {
