@@ -4,7 +4,6 @@
  * pages; axe on the main account pages in both languages; the skip link by keyboard.
  * Every test fails on any console error of the page.
  */
-import { createHash, randomBytes } from "node:crypto";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import el from "~/i18n/el.json";
@@ -18,6 +17,7 @@ import {
   useBrowser,
 } from "../helpers/browser.ts";
 import { useTestDatabase } from "../helpers/db.ts";
+import { createSessionToken, createUser } from "../helpers/factories.ts";
 import { findLink, isAddressedTo, waitForMail } from "../helpers/mail.ts";
 import { useTestRedis } from "../helpers/redis.ts";
 import { startApp, startWorker, type RunningApp, type RunningWorker } from "../helpers/server.ts";
@@ -50,30 +50,13 @@ async function greekPage(): Promise<Page> {
 
 /** Writes a citizen and a session row, and gives the page's context the session cookie (no UI login). */
 async function loginAsNewCitizen(page: Page, roles: ("citizen" | "admin")[] = ["citizen"]) {
-  const id = newId();
-  const email = `e2e-${id}@example.org`;
-  await testDb().prisma.user.create({
-    data: {
-      id,
-      email,
-      displayName: "Γιώργος Κ.",
-      passwordHash: null,
-      emailVerifiedAt: new Date(),
-      roles: { create: roles.map((role) => ({ role })) },
-    },
-  });
-  const token = randomBytes(20).toString("hex");
-  await testDb().prisma.session.create({
-    data: {
-      id: createHash("sha256").update(token).digest("hex"),
-      userId: id,
-      expiresAt: new Date(Date.now() + 3600_000),
-    },
-  });
+  const db = testDb().prisma;
+  const user = await createUser(db, { roles, displayName: "Γιώργος Κ." });
+  const token = await createSessionToken(db, user.id);
   await page
     .context()
     .addCookies([{ name: "synochi_session", value: token, url: app.url, httpOnly: true, sameSite: "Lax" }]);
-  return { id, email };
+  return user;
 }
 
 async function htmlLang(page: Page): Promise<string | null> {

@@ -2,12 +2,13 @@
  * Socket.io on the real server: cookie-authenticated handshakes, anonymous sockets, the Origin check against
  * cross-site WebSocket hijacking, and input validation of client events.
  */
-import { createHash, randomBytes } from "node:crypto";
+import { randomBytes } from "node:crypto";
 import { Emitter } from "@socket.io/redis-emitter";
 import { io, type Socket } from "socket.io-client";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { newId } from "~/utils/ids.ts";
 import { useTestDatabase } from "../../helpers/db.ts";
+import { createSessionToken, createUser } from "../../helpers/factories.ts";
 import { createRedis, useTestRedis } from "../../helpers/redis.ts";
 import { startApp, type RunningApp } from "../../helpers/server.ts";
 
@@ -74,26 +75,9 @@ function refused(socket: Socket, ms = 5_000): Promise<Error> {
 }
 
 async function userWithSession() {
-  const id = newId();
-  await testDb().prisma.user.create({
-    data: {
-      id,
-      email: `rt-${id}@example.org`,
-      displayName: "Ελένη",
-      passwordHash: null,
-      emailVerifiedAt: new Date(),
-      roles: { create: { role: "citizen" } },
-    },
-  });
-  const token = randomBytes(20).toString("hex");
-  await testDb().prisma.session.create({
-    data: {
-      id: createHash("sha256").update(token).digest("hex"),
-      userId: id,
-      expiresAt: new Date(Date.now() + 3600_000),
-    },
-  });
-  return { id, cookie: `synochi_session=${token}` };
+  const db = testDb().prisma;
+  const { id } = await createUser(db, { displayName: "Ελένη" });
+  return { id, cookie: `synochi_session=${await createSessionToken(db, id)}` };
 }
 
 describe("socket handshake", () => {

@@ -12,6 +12,7 @@ import type { Role } from "~/generated/prisma/client.ts";
 import el from "~/i18n/el.json";
 import { newId } from "~/utils/ids.ts";
 import { useTestDatabase } from "../../helpers/db.ts";
+import { createSessionToken, createUser } from "../../helpers/factories.ts";
 import { useTestRedis } from "../../helpers/redis.ts";
 import { repoRoot, startApp, type RunningApp } from "../../helpers/server.ts";
 
@@ -96,30 +97,9 @@ const actionRoutes = discoverActionRoutes();
 
 const sha256Hex = (value: string) => createHash("sha256").update(value).digest("hex");
 
-/** A user written directly with Prisma. */
-async function makeUser(roles: Role[], email = `u-${newId()}@example.org`) {
-  const id = newId();
-  await testDb().prisma.user.create({
-    data: {
-      id,
-      email,
-      displayName: `Δοκιμή ${id.slice(0, 6)}`,
-      passwordHash,
-      emailVerifiedAt: new Date(),
-      roles: { create: roles.map((role) => ({ role })) },
-    },
-  });
-  return { id, email };
-}
-
-/** A session row for the user (id = SHA-256 hex of the token); returns the cookie value. */
-async function sessionFor(userId: string): Promise<string> {
-  const token = randomBytes(20).toString("hex");
-  await testDb().prisma.session.create({
-    data: { id: sha256Hex(token), userId, expiresAt: new Date(Date.now() + 24 * 3600 * 1000) },
-  });
-  return token;
-}
+const makeUser = (roles: Role[], email?: string) =>
+  createUser(testDb().prisma, { roles, email, passwordHash });
+const sessionFor = (userId: string) => createSessionToken(testDb().prisma, userId);
 
 type Cookies = Record<string, string>;
 
@@ -336,10 +316,7 @@ describe("access", () => {
 
   it("ignores an unknown or expired session token", async () => {
     const user = await makeUser(["citizen"]);
-    const expired = randomBytes(20).toString("hex");
-    await testDb().prisma.session.create({
-      data: { id: sha256Hex(expired), userId: user.id, expiresAt: new Date(Date.now() - 1000) },
-    });
+    const expired = await createSessionToken(testDb().prisma, user.id, new Date(Date.now() - 1000));
     for (const token of [expired, randomBytes(20).toString("hex")]) {
       const res = await get("/account", { synochi_session: token });
       await res.arrayBuffer();
