@@ -88,12 +88,17 @@ app.use((req, res, next) => {
 
 let build = await loadBuild();
 
-app.all("*", (req, res, next) =>
+// One handler for the process; in development the watcher below swaps `build` after each rebuild.
+app.all(
+  "*",
   createRequestHandler({
-    build: isDev ? () => loadBuild() : build,
-    mode: env.NODE_ENV === "development" ? "development" : "production",
-    getLoadContext: () => ({ csrfToken: res.locals.csrfToken as string, clientIp: req.ip ?? "unknown" }),
-  })(req, res, next),
+    build: isDev ? async () => build : build,
+    mode: isDev ? "development" : "production",
+    getLoadContext: (req, res) => ({
+      csrfToken: res.locals.csrfToken as string,
+      clientIp: req.ip ?? "unknown",
+    }),
+  }),
 );
 
 // The request-time Redis connection refuses commands until it is ready (no offline queue, by design), so
@@ -122,7 +127,7 @@ httpServer.listen(env.PORT, env.HOST, () => {
 });
 
 if (isDev) {
-  // `remix dev` rebuilds and pings us; reload the build on the next request.
+  // `remix dev` rebuilds and pings us; load the new build once and serve it from then on.
   const { watch } = await import("node:fs");
   watch(path.dirname(BUILD_PATH), { persistent: false }, async () => {
     build = await loadBuild();

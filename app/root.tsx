@@ -14,7 +14,6 @@ import {
 import type { ReactNode } from "react";
 import { Layout } from "~/components/layout.tsx";
 import { getUserAndCookie } from "~/domain/accounts/auth.server.ts";
-import { isLocale } from "~/i18n/i18n.ts";
 import { useT, type RootData } from "~/i18n/useT.ts";
 import { getLocale } from "~/utils/locale.server.ts";
 import stylesheet from "~/styles/app.css";
@@ -39,10 +38,7 @@ const NOTICES = new Set([
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const { user, setCookie } = await getUserAndCookie(request);
-  let locale = getLocale(request);
-  if (user && !request.headers.get("Cookie")?.includes("synochi_lang=") && isLocale(user.locale)) {
-    locale = user.locale;
-  }
+  const locale = getLocale(request, user?.locale);
   const notice = new URL(request.url).searchParams.get("notice");
   const rootData: RootData = {
     locale,

@@ -24,5 +24,7 @@ describe("translations", () => {
     expect(negotiateLocale("en")).toBe("en");
     expect(negotiateLocale(undefined)).toBe("el");
     expect(negotiateLocale("xx")).toBe("el");
+    expect(negotiateLocale(undefined, "en")).toBe("en");
+    expect(negotiateLocale("el", "en")).toBe("el");
   });
 });

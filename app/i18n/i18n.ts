@@ -67,9 +67,10 @@ export function formatNumber(locale: Locale, value: number): string {
 }
 
 /**
- * Greek first: the page is Greek unless the reader chose English with the switcher (a cookie). Browser
- * language is not used, since many Greek readers run browsers set to English.
+ * Greek first: the page is Greek unless the reader chose English, with the switcher (a cookie) or, when
+ * signed in, in their profile. Browser language is not used: many Greek readers run English browsers.
  */
-export function negotiateLocale(cookieValue: string | undefined): Locale {
-  return isLocale(cookieValue) ? cookieValue : DEFAULT_LOCALE;
+export function negotiateLocale(cookieValue: string | undefined, saved?: string): Locale {
+  if (isLocale(cookieValue)) return cookieValue;
+  return isLocale(saved) ? saved : DEFAULT_LOCALE;
 }

@@ -3,9 +3,10 @@ import { negotiateLocale, type Locale } from "~/i18n/i18n.ts";
 
 export const LANG_COOKIE = "synochi_lang";
 
-export function getLocale(request: Request): Locale {
+/** The page language: the switcher's cookie, else the signed-in user's saved language, else Greek. */
+export function getLocale(request: Request, savedLocale?: string): Locale {
   const cookies = parse(request.headers.get("Cookie") ?? "");
-  return negotiateLocale(cookies[LANG_COOKIE]);
+  return negotiateLocale(cookies[LANG_COOKIE], savedLocale);
 }
 
 export function langCookie(locale: Locale): string {

@@ -1,5 +1,6 @@
 import type { Redis } from "ioredis";
 import { addOutboxEvent } from "~/domain/outbox/outbox.server.ts";
+import { negotiateLocale, type Locale } from "~/i18n/i18n.ts";
 import type { Db } from "~/utils/db.server.ts";
 import { getEnv } from "~/utils/env.server.ts";
 import { Invalid, RateLimited } from "~/utils/errors.server.ts";
@@ -23,7 +24,6 @@ export const TERMS_VERSION = "2026-11";
 export const PRIVACY_VERSION = "2026-11";
 const HOUR_MS = 60 * 60 * 1000;
 
-export type Locale = "el" | "en";
 export type AccountsDeps = { db: Db; redis: Redis };
 
 async function limit(redis: Redis, key: string, max: number): Promise<void> {
@@ -178,7 +178,7 @@ export async function requestPasswordReset(
     await tx.passwordResetToken.create({
       data: { id: hashToken(token), userId: user.id, expiresAt: new Date(Date.now() + HOUR_MS) },
     });
-    await queueMail(tx, data.email, "reset_password", (user.locale as Locale) ?? ctx.locale, {
+    await queueMail(tx, data.email, "reset_password", negotiateLocale(user.locale, ctx.locale), {
       displayName: user.displayName,
       url: url(`/password/reset?token=${token}`),
     });
@@ -208,7 +208,7 @@ export async function resetPassword(db: Db, input: Record<string, unknown>): Pro
       select: { email: true, displayName: true, locale: true },
     });
     await invalidateAllSessions(tx, row.userId);
-    await queueMail(tx, user.email, "password_changed", user.locale as Locale, {
+    await queueMail(tx, user.email, "password_changed", negotiateLocale(user.locale), {
       displayName: user.displayName,
     });
     await tx.auditLog.create({ data: { actorId: row.userId, action: "account.password_reset" } });
@@ -233,7 +233,7 @@ export async function changePassword(
   return db.$transaction(async (tx) => {
     await tx.user.update({ where: { id: userId }, data: { passwordHash } });
     await invalidateAllSessions(tx, userId);
-    await queueMail(tx, user.email, "password_changed", user.locale as Locale, {
+    await queueMail(tx, user.email, "password_changed", negotiateLocale(user.locale), {
       displayName: user.displayName,
     });
     await tx.auditLog.create({ data: { actorId: userId, action: "account.password_change" } });
@@ -325,7 +325,7 @@ export async function eraseAccount(db: Db, userId: string, input: Record<string,
     throw new Invalid({ password: "accounts.errors.currentPasswordWrong" });
   }
   await db.$transaction(async (tx) => {
-    await queueMail(tx, user.email, "account_erased", user.locale as Locale, {});
+    await queueMail(tx, user.email, "account_erased", negotiateLocale(user.locale), {});
     await tx.session.deleteMany({ where: { userId } });
     await tx.emailVerificationToken.deleteMany({ where: { userId } });
     await tx.passwordResetToken.deleteMany({ where: { userId } });
