@@ -17,9 +17,19 @@ import { getUserAndCookie } from "~/domain/accounts/auth.server.ts";
 import { useT, type RootData } from "~/i18n/useT.ts";
 import { getLocale } from "~/utils/locale.server.ts";
 import stylesheet from "~/styles/app.css";
+import consultationsStyles from "~/styles/consultations.css";
+import editorStyles from "~/styles/editor.css";
+import searchStyles from "~/styles/search.css";
+import notificationsStyles from "~/styles/notifications.css";
+import manageStyles from "~/styles/manage.css";
 
 export const links: LinksFunction = () => [
   { rel: "stylesheet", href: stylesheet },
+  { rel: "stylesheet", href: consultationsStyles },
+  { rel: "stylesheet", href: editorStyles },
+  { rel: "stylesheet", href: searchStyles },
+  { rel: "stylesheet", href: notificationsStyles },
+  { rel: "stylesheet", href: manageStyles },
   { rel: "icon", href: "/favicon.svg", type: "image/svg+xml" },
 ];
 

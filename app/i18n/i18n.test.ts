@@ -1,6 +1,5 @@
 import { describe, expect, it } from "vitest";
-import el from "./el.json";
-import en from "./en.json";
+import { areaMessages, coreMessages, messages } from "./messages.ts";
 import { createT, formatNumber, negotiateLocale } from "./i18n.ts";
 
 function keys(node: unknown, prefix = ""): string[] {
@@ -10,7 +9,19 @@ function keys(node: unknown, prefix = ""): string[] {
 
 describe("translations", () => {
   it("has the same keys in Greek and English", () => {
-    expect(keys(en).sort()).toEqual(keys(el).sort());
+    expect(keys(messages.en).sort()).toEqual(keys(messages.el).sort());
+  });
+
+  it("keeps each area in its own namespace, apart from the core file and other areas", () => {
+    for (const locale of ["el", "en"] as const) {
+      const seen = new Set(Object.keys(coreMessages[locale]));
+      for (const area of areaMessages[locale]) {
+        const top = Object.keys(area);
+        expect(top).toHaveLength(1);
+        expect(seen.has(top[0])).toBe(false);
+        seen.add(top[0]);
+      }
+    }
   });
 
   it("interpolates, pluralises and formats numbers per locale", () => {

@@ -1,12 +1,12 @@
-import el from "./el.json";
-import en from "./en.json";
+import type el from "./el.json";
+import { messages } from "./messages.ts";
 
 export const LOCALES = ["el", "en"] as const;
 export type Locale = (typeof LOCALES)[number];
 export const DEFAULT_LOCALE: Locale = "el";
 
 export type Messages = typeof el;
-const dictionaries: Record<Locale, Record<string, unknown>> = { el, en };
+const dictionaries: Record<Locale, Record<string, unknown>> = messages;
 
 export function isLocale(value: unknown): value is Locale {
   return typeof value === "string" && (LOCALES as readonly string[]).includes(value);

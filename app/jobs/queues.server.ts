@@ -57,12 +57,38 @@ export const sendMailPayloadSchema = z.discriminatedUnion("template", [
 ]);
 export type SendMailPayload = z.infer<typeof sendMailPayloadSchema>;
 
+const uuid = z.uuid();
+
+/**
+ * `analysis` queue (consumed by the analysis workers): a submission or comment to analyse at a version.
+ * Outbox key: `analyse:<submissionId>:<version>` / `analyse-comment:<commentId>:<version>`.
+ */
+export const analyseSubmissionPayloadSchema = z.object({ submissionId: uuid, version: z.int().min(1) });
+export const analyseCommentPayloadSchema = z.object({ commentId: uuid, version: z.int().min(1) });
+
+/**
+ * `notify` queue: something happened that followers or authors may need to hear about. The worker works
+ * out who, writes their notifications and delivers them live. Outbox key: `notify:<event>:<id>[:<more>]`.
+ */
+export const notifyPayloadSchemas = {
+  /** A submission became public (published at once or approved). */
+  "submission.created": z.object({ submissionId: uuid }),
+  /** A comment was posted (replies notify the parent's author; followers of the submission hear too). */
+  "comment.created": z.object({ commentId: uuid }),
+  /** A proposal's support count reached a milestone (10, 50, 100, 500, 1000, …). */
+  "support.milestone": z.object({ submissionId: uuid, count: z.int().min(1) }),
+  /** A submission's status changed by someone other than its author (moderation, response). */
+  "submission.status": z.object({ submissionId: uuid, status: z.string().min(1).max(40) }),
+} as const;
+
 /**
  * Every queue and, per queue, every job name with its payload schema. Add a queue here (e.g. `analysis`,
  * `notify`, `report`, `export`) together with its worker in workers/<queue>.ts.
  */
 export const jobSchemas = {
   mail: { send: sendMailPayloadSchema },
+  analysis: { submission: analyseSubmissionPayloadSchema, comment: analyseCommentPayloadSchema },
+  notify: notifyPayloadSchemas,
 } as const satisfies Record<string, Record<string, z.ZodType>>;
 
 export type QueueName = keyof typeof jobSchemas;

@@ -1,0 +1,31 @@
+// Every translation, per locale: the core file plus one file per area (app/i18n/areas/<area>.<locale>.json).
+// Each area file holds exactly one top-level key, its area's namespace, so areas never overlap.
+import commentsEl from "./areas/comments.el.json";
+import commentsEn from "./areas/comments.en.json";
+import consultationsEl from "./areas/consultations.el.json";
+import consultationsEn from "./areas/consultations.en.json";
+import editorEl from "./areas/editor.el.json";
+import editorEn from "./areas/editor.en.json";
+import manageEl from "./areas/manage.el.json";
+import manageEn from "./areas/manage.en.json";
+import notificationsEl from "./areas/notifications.el.json";
+import notificationsEn from "./areas/notifications.en.json";
+import statusEl from "./areas/status.el.json";
+import statusEn from "./areas/status.en.json";
+import searchEl from "./areas/search.el.json";
+import searchEn from "./areas/search.en.json";
+import submissionsEl from "./areas/submissions.el.json";
+import submissionsEn from "./areas/submissions.en.json";
+import coreEl from "./el.json";
+import coreEn from "./en.json";
+
+export const areaMessages = {
+  el: [commentsEl, consultationsEl, editorEl, manageEl, notificationsEl, searchEl, statusEl, submissionsEl],
+  en: [commentsEn, consultationsEn, editorEn, manageEn, notificationsEn, searchEn, statusEn, submissionsEn],
+};
+
+export const messages: { el: Record<string, unknown>; en: Record<string, unknown> } = {
+  el: Object.assign({}, coreEl, ...areaMessages.el),
+  en: Object.assign({}, coreEn, ...areaMessages.en),
+};
+export const coreMessages = { el: coreEl, en: coreEn };
