@@ -18,7 +18,8 @@ import {
 } from "~/jobs/queues.server.ts";
 import { sendMail, type MailConfig, type SentMail } from "~/utils/mail.server.ts";
 
-type BodyItem = string | { link: string; label: string };
+/** A paragraph, a button-style link to a URL parameter, or a list of linked lines from an array parameter. */
+type BodyItem = string | { link: string; label: string } | { list: string };
 interface EmailTemplate {
   subject: string;
   body: BodyItem[];
@@ -57,6 +58,12 @@ function linkTarget(params: Record<string, string>, param: string): string {
   return url;
 }
 
+function listEntries(params: Record<string, unknown>, param: string): { text: string; url: string }[] {
+  const entries = params[param];
+  if (!Array.isArray(entries)) throw new Error(`E-mail template needs the list parameter "${param}"`);
+  return entries as { text: string; url: string }[];
+}
+
 /** Renders a validated payload to subject, plain text and HTML (every parameter escaped in the HTML). */
 export function renderMail(payload: SendMailPayload): RenderedMail {
   const { layout, templates } = catalogues[payload.locale];
@@ -73,6 +80,19 @@ export function renderMail(payload: SendMailPayload): RenderedMail {
     if (typeof item === "string") {
       textParts.push(fill(item, params, plain));
       htmlParts.push(`<p>${fill(item, params, escapeHtml)}</p>`);
+    } else if ("list" in item) {
+      const entries = listEntries(payload.params, item.list);
+      textParts.push(entries.map((e) => `- ${e.text}\n  ${e.url}`).join("\n"));
+      htmlParts.push(
+        `<ul style="padding-left:20px">\n` +
+          entries
+            .map(
+              (e) =>
+                `<li style="margin-bottom:8px"><a href="${escapeHtml(e.url)}" style="color:#0b5394">${escapeHtml(e.text)}</a></li>`,
+            )
+            .join("\n") +
+          `\n</ul>`,
+      );
     } else {
       const url = linkTarget(params, item.link);
       textParts.push(`${item.label}:\n${url}`);
