@@ -15,6 +15,8 @@ import type { ReactNode } from "react";
 import { Layout } from "~/components/layout.tsx";
 import { getUserAndCookie } from "~/domain/accounts/auth.server.ts";
 import { useT, type RootData } from "~/i18n/useT.ts";
+import { countUnreadNotifications } from "~/domain/notifications/notifications.server.ts";
+import { getDb } from "~/utils/db.server.ts";
 import { getLocale } from "~/utils/locale.server.ts";
 import stylesheet from "~/styles/app.css";
 import consultationsStyles from "~/styles/consultations.css";
@@ -44,6 +46,12 @@ const NOTICES = new Set([
   "accountErased",
   "loggedIn",
   "rolesSaved",
+  "submissionPosted",
+  "submissionPending",
+  "submissionUpdated",
+  "submissionWithdrawn",
+  "followed",
+  "unfollowed",
 ]);
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
@@ -59,6 +67,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
           displayName: user.displayName,
           emailVerified: user.emailVerified,
           roles: [...user.roles],
+          unread: await countUnreadNotifications(getDb(), user.id),
         }
       : null,
     notice: notice && NOTICES.has(notice) ? notice : null,

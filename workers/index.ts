@@ -8,7 +8,10 @@ import type { Redis } from "ioredis";
 import { closeQueues, redisConnection } from "~/jobs/queues.server.ts";
 import { createDb } from "~/utils/db.server.ts";
 import { getEnv, type Env } from "~/utils/env.server.ts";
+import { createDigestWorker } from "./digest.ts";
 import { createMailWorker } from "./mail.ts";
+import { createNotifyWorker } from "./notify.ts";
+import { createPhasesWorker } from "./phases.ts";
 import { startOutboxRelay } from "./outbox-relay.ts";
 
 let env: Env;
@@ -32,7 +35,13 @@ function workerConnection(): Redis {
   connections.push(connection);
   return connection;
 }
-const workers: Worker[] = [createMailWorker({ connection: workerConnection(), prefix: env.REDIS_PREFIX })];
+const workers: Worker[] = [
+  createMailWorker({ connection: workerConnection(), prefix: env.REDIS_PREFIX }),
+  createNotifyWorker({ db, connection: workerConnection(), prefix: env.REDIS_PREFIX }),
+  createDigestWorker({ db, connection: workerConnection(), prefix: env.REDIS_PREFIX }),
+];
+// Consultations open and close on their dates: a job scheduler runs the `phases` job every minute.
+workers.push(createPhasesWorker({ db, connection: workerConnection(), prefix: env.REDIS_PREFIX }));
 
 for (const worker of workers) {
   worker.on("failed", (job, error) => {

@@ -1,4 +1,5 @@
 import { Form, Link, NavLink, useLocation } from "@remix-run/react";
+import { NotificationBell } from "./notification-bell.tsx";
 import type { ReactNode } from "react";
 import { useRootData, useT } from "~/i18n/useT.ts";
 import { CsrfInput } from "./forms.tsx";
@@ -42,6 +43,14 @@ export function Layout({ children }: { children: ReactNode }) {
                   {t("nav.home")}
                 </NavLink>
               </li>
+              <li>
+                <NavLink to="/consultations">{t("nav.consultations")}</NavLink>
+              </li>
+              {user?.roles.includes("directorate") || user?.roles.includes("admin") ? (
+                <li>
+                  <NavLink to="/manage/consultations">{t("nav.manage")}</NavLink>
+                </li>
+              ) : null}
               {user?.roles.includes("admin") ? (
                 <li>
                   <NavLink to="/admin/users">{t("nav.admin")}</NavLink>
@@ -64,6 +73,16 @@ export function Layout({ children }: { children: ReactNode }) {
             </ul>
           </nav>
           <div className="header-tools">
+            <form method="get" action="/search" role="search" className="header-search">
+              <label htmlFor="header-search-q" className="visually-hidden">
+                {t("nav.searchLabel")}
+              </label>
+              <input id="header-search-q" type="search" name="q" maxLength={200} />
+              <button type="submit" className="button">
+                {t("nav.search")}
+              </button>
+            </form>
+            {user ? <NotificationBell initialUnread={user.unread} /> : null}
             <LanguageSwitcher />
             {user ? (
               <Form method="post" action="/logout">

@@ -5,7 +5,7 @@ import { createT, DEFAULT_LOCALE, type Locale } from "./i18n.ts";
 export type RootData = {
   locale: Locale;
   csrfToken: string;
-  user: { id: string; displayName: string; emailVerified: boolean; roles: string[] } | null;
+  user: { id: string; displayName: string; emailVerified: boolean; roles: string[]; unread: number } | null;
   notice: string | null;
 };
 

@@ -28,6 +28,16 @@ export const mailTemplateParams = {
   password_changed: z.object({ displayName }),
   /** Sent to the address the account had; the display name is already gone. */
   account_erased: z.object({}),
+  /** The notifications digest: one line per notification (already localised), linked; `count` formatted. */
+  digest: z.object({
+    displayName,
+    count: z.string().min(1).max(20),
+    items: z
+      .array(z.object({ text: z.string().trim().min(1).max(1_000), url: httpUrl }))
+      .min(1)
+      .max(100),
+    url: httpUrl,
+  }),
 } as const;
 
 export type MailTemplate = keyof typeof mailTemplateParams;
@@ -54,6 +64,7 @@ export const sendMailPayloadSchema = z.discriminatedUnion("template", [
     template: z.literal("account_erased"),
     params: mailTemplateParams.account_erased.default({}),
   }),
+  z.object({ ...mailBase, template: z.literal("digest"), params: mailTemplateParams.digest }),
 ]);
 export type SendMailPayload = z.infer<typeof sendMailPayloadSchema>;
 
@@ -89,6 +100,10 @@ export const jobSchemas = {
   mail: { send: sendMailPayloadSchema },
   analysis: { submission: analyseSubmissionPayloadSchema, comment: analyseCommentPayloadSchema },
   notify: notifyPayloadSchemas,
+  /** Repeatable (job scheduler, not the outbox): send the e-mail digests of one frequency. */
+  digest: { send: z.object({ frequency: z.enum(["daily"]) }) },
+  /** Repeatable (job scheduler, every minute): consultations whose dates have come change phase. */
+  schedule: { phases: z.object({}) },
 } as const satisfies Record<string, Record<string, z.ZodType>>;
 
 export type QueueName = keyof typeof jobSchemas;

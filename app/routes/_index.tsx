@@ -19,7 +19,9 @@ function ConsultationCard({ c }: { c: Item }) {
   const locale = useLocale();
   return (
     <li className="card">
-      <h3>{c.title}</h3>
+      <h3>
+        <Link to={`/consultations/${c.slug}`}>{c.title}</Link>
+      </h3>
       <p>{c.summary}</p>
       <p className="meta">
         <span className={`badge phase-${c.phase}`}>{t("home.phase", { phase: t(`phases.${c.phase}`) })}</span>

@@ -32,6 +32,12 @@ const schema = z
     LOGIN_MAX_PER_IP: z.coerce.number().int().positive().default(20),
     LOGIN_MAX_PER_ACCOUNT: z.coerce.number().int().positive().default(5),
     REGISTER_MAX_PER_IP: z.coerce.number().int().positive().default(10),
+    /** Minutes after posting during which authors may edit a submission or a comment. */
+    SUBMISSION_EDIT_MINUTES: z.coerce.number().int().min(0).default(60),
+    COMMENT_EDIT_MINUTES: z.coerce.number().int().min(0).default(15),
+    /** Posting limits per user per hour. */
+    SUBMISSIONS_MAX_PER_HOUR: z.coerce.number().int().positive().default(10),
+    COMMENTS_MAX_PER_HOUR: z.coerce.number().int().positive().default(60),
     RATE_WINDOW_SECONDS: z.coerce.number().int().positive().default(900),
     LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
   })
