@@ -26,7 +26,16 @@ const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../
 const SCHEMA_FILE = path.join(repoRoot, "prisma/schema.prisma");
 
 /** Indexes the migrations add by hand (Prisma cannot express them); any other index must come from the schema. */
-const HAND_WRITTEN_INDEXES = new Set(["OutboxEvent_pending_idx"]);
+const HAND_WRITTEN_INDEXES = new Set([
+  "OutboxEvent_pending_idx",
+  // Full-text and trigram search (prisma/migrations/20261123120000_search).
+  "Consultation_search_idx",
+  "ConsultationArticle_search_idx",
+  "Submission_search_idx",
+  "Submission_title_search_idx",
+  "Submission_title_trgm_idx",
+  "Comment_search_idx",
+]);
 
 // ───────────────────────────── DMMF ─────────────────────────────
 
