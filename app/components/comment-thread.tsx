@@ -207,7 +207,11 @@ function CommentItem({
               <p className="comment-body">{c.body}</p>
             )}
             <div className="comment-actions">
-              <Votes comment={c} myVote={thread.myVotes[c.id] ?? 0} enabled={!!user && !mine} />
+              {user ? (
+                <Votes comment={c} myVote={thread.myVotes[c.id] ?? 0} enabled={!mine} />
+              ) : (
+                <VoteCounts comment={c} />
+              )}
               {thread.canComment && c.depth < COMMENT_LIMITS.maxDepth ? (
                 <button
                   type="button"
@@ -383,6 +387,22 @@ function Votes({ comment, myVote, enabled }: { comment: CommentView; myVote: num
         </span>
       ) : null}
     </fetcher.Form>
+  );
+}
+
+/** Visitors see the counts only (no form per comment: long threads stay light). */
+function VoteCounts({ comment }: { comment: CommentView }) {
+  const t = useT();
+  return (
+    <span className="vote-counts">
+      <span className="visually-hidden">
+        {t("comments.upvote", { count: comment.upvotes })},{" "}
+        {t("comments.downvote", { count: comment.downvotes })}
+      </span>
+      <span aria-hidden="true">
+        ▲ {comment.upvotes} ▼ {comment.downvotes}
+      </span>
+    </span>
   );
 }
 

@@ -7,7 +7,7 @@ import { can, type Actor } from "~/domain/accounts/policy.ts";
 import { isOpenForInput } from "~/domain/consultations/consultations.server.ts";
 import { addOutboxEvent } from "~/domain/outbox/outbox.server.ts";
 import { limitPosting } from "~/domain/submissions/submissions.server.ts";
-import type { Prisma } from "~/generated/prisma/client.ts";
+import { Prisma } from "~/generated/prisma/client.ts";
 import type { CommentView } from "~/realtime/events.ts";
 import { publish } from "~/realtime/publish.server.ts";
 import { rooms } from "~/realtime/rooms.ts";
@@ -318,6 +318,17 @@ export function wilsonLowerBound(up: number, down: number, z = 1.959964): number
 
 export type ThreadNode = CommentView & { replies: ThreadNode[] };
 
+type RawCommentRow = Omit<ViewRow, "author" | "alignment" | "status"> & {
+  alignment: ViewRow["alignment"];
+  status: ViewRow["status"];
+  displayName: string;
+  erasedAt: Date | null;
+};
+
+function fromRawRow({ displayName, erasedAt, ...row }: RawCommentRow): ViewRow {
+  return { ...row, author: { displayName, erasedAt } };
+}
+
 function compare(sort: CommentSort) {
   return (a: CommentView, b: CommentView): number => {
     if (sort === "best") {
@@ -331,19 +342,27 @@ function compare(sort: CommentSort) {
 
 /** Comments are read whole per thread; a thread this long is split over pages of top-level comments. */
 const MAX_THREAD_ROWS = 5_000;
-export const TOP_LEVEL_PAGE_SIZE = 100;
+export const TOP_LEVEL_PAGE_SIZE = 30;
 
 /**
  * The thread of a submission or an article as a tree, each level sorted. Deleted comments without live
  * replies are dropped; with replies they stay as placeholders.
  */
 export async function getThread(db: DbOrTx, target: CommentTarget, sort: CommentSort = "oldest", page = 1) {
-  const rows = await db.comment.findMany({
-    where: { ...target, status: { in: ["published", "deleted", "hidden"] } },
-    orderBy: { createdAt: "asc" },
-    take: MAX_THREAD_ROWS,
-    select: viewSelect,
-  });
+  // One plain query: threads are the heaviest read of the submission page, so no ORM object mapping here.
+  const where =
+    "submissionId" in target
+      ? Prisma.sql`c."submissionId" = ${target.submissionId}`
+      : Prisma.sql`c."articleId" = ${target.articleId}`;
+  const raw = await db.$queryRaw<RawCommentRow[]>`
+    SELECT c.id, c."submissionId", c."articleId", c."parentId", c.depth, c."authorId", c.alignment::text AS alignment,
+           c.body, c.status::text AS status, c.upvotes, c.downvotes, c."createdAt", c."editedAt", c."deletedAt",
+           c."hiddenAt", u."displayName", u."erasedAt"
+    FROM "Comment" c JOIN "User" u ON u.id = c."authorId"
+    WHERE ${where} AND c.status IN ('published', 'deleted', 'hidden')
+    ORDER BY c."createdAt" ASC
+    LIMIT ${MAX_THREAD_ROWS}`;
+  const rows = raw.map(fromRawRow);
   const nodes = new Map<string, ThreadNode>();
   for (const row of rows) nodes.set(row.id, { ...toCommentView(row), replies: [] });
   const roots: ThreadNode[] = [];

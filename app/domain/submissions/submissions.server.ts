@@ -3,13 +3,13 @@
  * write that needs analysis or notification writes its outbox events in the same transaction; live
  * updates are published after the commit.
  */
-import { createHash, randomBytes } from "node:crypto";
+import { randomBytes } from "node:crypto";
 import { fieldErrorsOf } from "~/domain/accounts/accounts.schema.ts";
 import { can, type Actor } from "~/domain/accounts/policy.ts";
 import { isOpenForInput } from "~/domain/consultations/consultations.server.ts";
 import { addOutboxEvent } from "~/domain/outbox/outbox.server.ts";
 import { readRichText } from "~/domain/richtext/richtext.server.ts";
-import type { Prisma } from "~/generated/prisma/client.ts";
+import { Prisma } from "~/generated/prisma/client.ts";
 import type { SubmissionCard } from "~/realtime/events.ts";
 import { publish } from "~/realtime/publish.server.ts";
 import { rooms } from "~/realtime/rooms.ts";
@@ -434,8 +434,22 @@ export function newOrderSeed(): string {
   return randomBytes(6).toString("hex");
 }
 
-function randomRank(id: string, seed: string): string {
-  return createHash("sha1").update(seed).update(id).digest("hex");
+/** The list filters as SQL, for the random order that Prisma cannot express. */
+function randomFilterSql(consultationId: string, q: SubmissionListQuery): Prisma.Sql {
+  const parts = [Prisma.sql`s."consultationId" = ${consultationId}`, Prisma.sql`s.status = 'published'`];
+  if (q.kind) parts.push(Prisma.sql`s.kind = ${q.kind}::"SubmissionKind"`);
+  if (q.municipality) parts.push(Prisma.sql`s."municipalityId" = ${q.municipality}`);
+  if (q.group) {
+    parts.push(
+      Prisma.sql`EXISTS (SELECT 1 FROM "SubmissionTargetGroup" g WHERE g."submissionId" = s.id AND g."targetGroupKey" = ${q.group})`,
+    );
+  }
+  if (q.theme) {
+    parts.push(
+      Prisma.sql`EXISTS (SELECT 1 FROM "SubmissionAnalysis" a WHERE a."submissionId" = s.id AND a.themes @> ${JSON.stringify([{ key: q.theme }])}::jsonb)`,
+    );
+  }
+  return Prisma.join(parts, " AND ");
 }
 
 function listWhere(consultationId: string, q: SubmissionListQuery): Prisma.SubmissionWhereInput {
@@ -454,9 +468,6 @@ const ORDER: Record<Exclude<SubmissionSort, "random">, Prisma.SubmissionOrderByW
   commented: [{ commentCount: "desc" }, { createdAt: "desc" }, { id: "asc" }],
 };
 
-/** Most listings stay far below this; random order ranks every candidate id in memory. */
-const RANDOM_CANDIDATES = 5_000;
-
 /**
  * A page of a consultation's published submissions. `sort` defaults to random while the consultation is
  * open (every proposal gets its chance to be seen) and to most supported afterwards.
@@ -471,28 +482,39 @@ export async function listSubmissions(
   const effectiveSort = sort === "random" && !consultation.openForInput ? "supported" : sort;
   const where = listWhere(consultation.id, q);
   const page = q.page ?? 1;
-  const total = await db.submission.count({ where });
-  const pages = Math.max(1, Math.ceil(total / PAGE_SIZE));
   let rows: CardRow[];
+  let total: number;
   if (effectiveSort === "random") {
-    const ids = await db.submission.findMany({ where, select: { id: true }, take: RANDOM_CANDIDATES });
-    const pageIds = ids
-      .map((r) => ({ id: r.id, rank: randomRank(r.id, seed) }))
-      .sort((a, b) => (a.rank < b.rank ? -1 : a.rank > b.rank ? 1 : 0))
-      .slice((page - 1) * PAGE_SIZE, page * PAGE_SIZE)
-      .map((r) => r.id);
-    const found = await db.submission.findMany({ where: { id: { in: pageIds } }, select: cardSelect });
+    // Ranked in SQL by a hash of the visitor's seed and the id: stable for the visitor, different for others.
+    const [ids, counted] = await Promise.all([
+      db.$queryRaw<{ id: string }[]>`
+        SELECT s.id FROM "Submission" s
+        WHERE ${randomFilterSql(consultation.id, q)}
+        ORDER BY md5(${seed} || s.id), s.id
+        LIMIT ${PAGE_SIZE} OFFSET ${(page - 1) * PAGE_SIZE}`,
+      db.$queryRaw<{ n: number }[]>`
+        SELECT count(*)::int AS n FROM "Submission" s WHERE ${randomFilterSql(consultation.id, q)}`,
+    ]);
+    total = counted[0]?.n ?? 0;
+    const pageIds = ids.map((r) => r.id);
+    const found = pageIds.length
+      ? await db.submission.findMany({ where: { id: { in: pageIds } }, select: cardSelect })
+      : [];
     const byId = new Map(found.map((r) => [r.id, r]));
     rows = pageIds.map((id) => byId.get(id)).filter((r): r is CardRow => !!r);
   } else {
-    rows = await db.submission.findMany({
-      where,
-      orderBy: ORDER[effectiveSort],
-      skip: (page - 1) * PAGE_SIZE,
-      take: PAGE_SIZE,
-      select: cardSelect,
-    });
+    [total, rows] = await Promise.all([
+      db.submission.count({ where }),
+      db.submission.findMany({
+        where,
+        orderBy: ORDER[effectiveSort],
+        skip: (page - 1) * PAGE_SIZE,
+        take: PAGE_SIZE,
+        select: cardSelect,
+      }),
+    ]);
   }
+  const pages = Math.max(1, Math.ceil(total / PAGE_SIZE));
   return { items: rows.map(toCard), total, page, pages, sort: effectiveSort };
 }
 
