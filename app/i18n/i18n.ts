@@ -28,7 +28,20 @@ export type TFunction = (key: string, params?: TParams) => string;
  * Translator for one locale. A message may be a string with {placeholders} or, for plurals, an object
  * keyed by Intl.PluralRules categories ("one", "other", …) chosen by the numeric `count` param.
  */
+const translators = new Map<Locale, TFunction>();
+
 export function createT(locale: Locale): TFunction {
+  // One translator per locale for the whole process: Intl objects are costly to build and pages call this
+  // from every component.
+  let t = translators.get(locale);
+  if (!t) {
+    t = buildT(locale);
+    translators.set(locale, t);
+  }
+  return t;
+}
+
+function buildT(locale: Locale): TFunction {
   const plural = new Intl.PluralRules(locale);
   const number = new Intl.NumberFormat(locale);
   return (key, params) => {
@@ -53,17 +66,35 @@ export function formatDate(
   date: Date | string,
   options: Intl.DateTimeFormatOptions = { dateStyle: "long" },
 ): string {
-  return new Intl.DateTimeFormat(intlLocale[locale], { timeZone: "Europe/Athens", ...options }).format(
-    typeof date === "string" ? new Date(date) : date,
-  );
+  return dateFormatter(locale, options).format(typeof date === "string" ? new Date(date) : date);
 }
 
 export function formatDateTime(locale: Locale, date: Date | string): string {
   return formatDate(locale, date, { dateStyle: "long", timeStyle: "short" });
 }
 
+const numberFormatters = new Map<Locale, Intl.NumberFormat>();
+
 export function formatNumber(locale: Locale, value: number): string {
-  return new Intl.NumberFormat(intlLocale[locale]).format(value);
+  let f = numberFormatters.get(locale);
+  if (!f) {
+    f = new Intl.NumberFormat(intlLocale[locale]);
+    numberFormatters.set(locale, f);
+  }
+  return f.format(value);
+}
+
+const dateFormatters = new Map<string, Intl.DateTimeFormat>();
+
+/** Formatters are cached per locale and options: building one costs far more than using it. */
+function dateFormatter(locale: Locale, options: Intl.DateTimeFormatOptions): Intl.DateTimeFormat {
+  const key = `${locale}|${JSON.stringify(options)}`;
+  let f = dateFormatters.get(key);
+  if (!f) {
+    f = new Intl.DateTimeFormat(intlLocale[locale], { timeZone: "Europe/Athens", ...options });
+    dateFormatters.set(key, f);
+  }
+  return f;
 }
 
 /**

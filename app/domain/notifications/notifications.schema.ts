@@ -67,8 +67,11 @@ export const COMMENT_ALIGNMENTS = ["in_favour", "against", "neutral"] as const;
 
 /** What a notification row stores: enough to render it without joins (titles as they were then). */
 export const notificationPayloadSchema = z.object({
-  /** Site-relative link to what the notification is about. */
-  url: z.string().startsWith("/").max(500),
+  /** Site-relative link to what the notification is about ("//host" or "/\\host" would leave the site). */
+  url: z
+    .string()
+    .regex(/^\/(?![/\\])/)
+    .max(500),
   title: z.string().max(500),
   /** Who did it; null when unknown or erased since. */
   actorName: z.string().max(200).nullable().optional(),
