@@ -133,35 +133,60 @@ export async function searchConsultations(db: DbOrTx, filters: ConsultationFilte
   };
 }
 
-/** One public consultation by slug, with what its page shows above the submissions. */
+type Named = { nameEl: string; nameEn: string };
+
+type PublicConsultationRow = {
+  id: string;
+  slug: string;
+  title: string;
+  summary: string;
+  bodyHtml: string;
+  phase: Phase;
+  opensAt: Date | null;
+  closesAt: Date | null;
+  analysedAt: Date | null;
+  concludedAt: Date | null;
+  preModeration: boolean;
+  submissionCount: number;
+  scopeLevel: "region" | "regional_unit" | "municipality";
+  regionalUnit: ({ code: string } & Named) | null;
+  municipality: ({ id: string } & Named) | null;
+  committee: { name: string } | null;
+  themes: ({ key: string } & Named)[];
+  targetGroups: ({ key: string } & Named)[];
+  articles: { id: string; number: number; title: string; commentCount: number }[];
+};
+
+/**
+ * One public consultation by slug, with what its page shows above the submissions. Every consultation
+ * page reads it, so it is one query (related rows as JSON) instead of one per relation.
+ */
 export async function getPublicConsultation(db: DbOrTx, slug: string) {
-  const c = await db.consultation.findFirst({
-    where: { slug, phase: { not: "draft" } },
-    select: {
-      id: true,
-      slug: true,
-      title: true,
-      summary: true,
-      bodyHtml: true,
-      phase: true,
-      opensAt: true,
-      closesAt: true,
-      analysedAt: true,
-      concludedAt: true,
-      preModeration: true,
-      submissionCount: true,
-      scopeLevel: true,
-      regionalUnit: { select: { code: true, nameEl: true, nameEn: true } },
-      municipality: { select: { id: true, nameEl: true, nameEn: true } },
-      committee: { select: { name: true } },
-      themes: { select: { theme: { select: { key: true, nameEl: true, nameEn: true } } } },
-      targetGroups: { select: { targetGroup: { select: { key: true, nameEl: true, nameEn: true } } } },
-      articles: {
-        orderBy: { number: "asc" },
-        select: { id: true, number: true, title: true, commentCount: true },
-      },
-    },
-  });
+  const rows = await db.$queryRaw<PublicConsultationRow[]>`
+    SELECT c.id, c.slug, c.title, c.summary, c."bodyHtml", c.phase::text AS phase, c."opensAt", c."closesAt",
+      c."analysedAt", c."concludedAt", c."preModeration", c."submissionCount", c."scopeLevel"::text AS "scopeLevel",
+      CASE WHEN ru.code IS NULL THEN NULL
+           ELSE json_build_object('code', ru.code, 'nameEl', ru."nameEl", 'nameEn', ru."nameEn") END AS "regionalUnit",
+      CASE WHEN m.id IS NULL THEN NULL
+           ELSE json_build_object('id', m.id, 'nameEl', m."nameEl", 'nameEn', m."nameEn") END AS municipality,
+      CASE WHEN co.id IS NULL THEN NULL ELSE json_build_object('name', co.name) END AS committee,
+      coalesce((SELECT json_agg(json_build_object('key', t.key, 'nameEl', t."nameEl", 'nameEn', t."nameEn")
+                                ORDER BY t.position)
+                FROM "ConsultationTheme" ct JOIN "Theme" t ON t.key = ct."themeKey"
+                WHERE ct."consultationId" = c.id), '[]'::json) AS themes,
+      coalesce((SELECT json_agg(json_build_object('key', g.key, 'nameEl', g."nameEl", 'nameEn', g."nameEn")
+                                ORDER BY g.position)
+                FROM "ConsultationTargetGroup" cg JOIN "TargetGroup" g ON g.key = cg."targetGroupKey"
+                WHERE cg."consultationId" = c.id), '[]'::json) AS "targetGroups",
+      coalesce((SELECT json_agg(json_build_object('id', a.id, 'number', a.number, 'title', a.title,
+                                                  'commentCount', a."commentCount") ORDER BY a.number)
+                FROM "ConsultationArticle" a WHERE a."consultationId" = c.id), '[]'::json) AS articles
+    FROM "Consultation" c
+    LEFT JOIN "RegionalUnit" ru ON ru.code = c."regionalUnitCode"
+    LEFT JOIN "Municipality" m ON m.id = c."municipalityId"
+    LEFT JOIN "Committee" co ON co.id = c."committeeId"
+    WHERE c.slug = ${slug} AND c.phase <> 'draft'`;
+  const c = rows[0];
   if (!c) throw new NotFound("consultations.errors.notFound");
   return {
     ...c,
@@ -170,8 +195,6 @@ export async function getPublicConsultation(db: DbOrTx, slug: string) {
     analysedAt: c.analysedAt?.toISOString() ?? null,
     concludedAt: c.concludedAt?.toISOString() ?? null,
     openForInput: isOpenForInput(c),
-    themes: c.themes.map((t) => t.theme),
-    targetGroups: c.targetGroups.map((t) => t.targetGroup),
   };
 }
 export type PublicConsultation = Awaited<ReturnType<typeof getPublicConsultation>>;

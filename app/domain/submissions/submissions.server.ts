@@ -125,6 +125,27 @@ function excerpt(text: string, max = 280): string {
   return flat.length <= max ? flat : `${flat.slice(0, max - 1).trimEnd()}…`;
 }
 
+const RAW_CARD_COLUMNS = Prisma.sql`s.id, s."consultationId", s.kind::text AS kind, s.title,
+  left(s."bodyText", 400) AS "bodyText", s."supportCount", s."commentCount", s."createdAt", s.status::text AS status,
+  u."displayName" AS "authorName", u."erasedAt" AS "authorErasedAt", o.name AS "organisationName",
+  m."nameEl" AS "municipalityName"`;
+
+type RawCardRow = Omit<CardRow, "author" | "organisation" | "municipality"> & {
+  authorName: string;
+  authorErasedAt: Date | null;
+  organisationName: string | null;
+  municipalityName: string | null;
+};
+
+function rawToCard({ authorName, authorErasedAt, organisationName, municipalityName, ...row }: RawCardRow) {
+  return toCard({
+    ...row,
+    author: { displayName: authorName, erasedAt: authorErasedAt },
+    organisation: organisationName === null ? null : { name: organisationName },
+    municipality: municipalityName === null ? null : { nameEl: municipalityName },
+  });
+}
+
 export function toCard(row: CardRow): SubmissionCard {
   return {
     id: row.id,
@@ -434,8 +455,8 @@ export function newOrderSeed(): string {
   return randomBytes(6).toString("hex");
 }
 
-/** The list filters as SQL, for the random order that Prisma cannot express. */
-function randomFilterSql(consultationId: string, q: SubmissionListQuery): Prisma.Sql {
+/** The list filters as SQL (the listing is one raw query). */
+function listFilterSql(consultationId: string, q: SubmissionListQuery): Prisma.Sql {
   const parts = [Prisma.sql`s."consultationId" = ${consultationId}`, Prisma.sql`s.status = 'published'`];
   if (q.kind) parts.push(Prisma.sql`s.kind = ${q.kind}::"SubmissionKind"`);
   if (q.municipality) parts.push(Prisma.sql`s."municipalityId" = ${q.municipality}`);
@@ -452,22 +473,6 @@ function randomFilterSql(consultationId: string, q: SubmissionListQuery): Prisma
   return Prisma.join(parts, " AND ");
 }
 
-function listWhere(consultationId: string, q: SubmissionListQuery): Prisma.SubmissionWhereInput {
-  const where: Prisma.SubmissionWhereInput = { consultationId, status: "published" };
-  if (q.kind) where.kind = q.kind;
-  if (q.municipality) where.municipalityId = q.municipality;
-  if (q.group) where.targetGroups = { some: { targetGroupKey: q.group } };
-  // Themes come from the analysis (automatic labels, possibly corrected by staff).
-  if (q.theme) where.analyses = { some: { themes: { array_contains: [{ key: q.theme }] } } };
-  return where;
-}
-
-const ORDER: Record<Exclude<SubmissionSort, "random">, Prisma.SubmissionOrderByWithRelationInput[]> = {
-  supported: [{ supportCount: "desc" }, { createdAt: "desc" }, { id: "asc" }],
-  newest: [{ createdAt: "desc" }, { id: "asc" }],
-  commented: [{ commentCount: "desc" }, { createdAt: "desc" }, { id: "asc" }],
-};
-
 /**
  * A page of a consultation's published submissions. `sort` defaults to random while the consultation is
  * open (every proposal gets its chance to be seen) and to most supported afterwards.
@@ -480,42 +485,33 @@ export async function listSubmissions(
 ) {
   const sort: SubmissionSort = q.sort ?? (consultation.openForInput ? "random" : "supported");
   const effectiveSort = sort === "random" && !consultation.openForInput ? "supported" : sort;
-  const where = listWhere(consultation.id, q);
   const page = q.page ?? 1;
-  let rows: CardRow[];
-  let total: number;
-  if (effectiveSort === "random") {
-    // Ranked in SQL by a hash of the visitor's seed and the id: stable for the visitor, different for others.
-    const [ids, counted] = await Promise.all([
-      db.$queryRaw<{ id: string }[]>`
-        SELECT s.id FROM "Submission" s
-        WHERE ${randomFilterSql(consultation.id, q)}
-        ORDER BY md5(${seed} || s.id), s.id
-        LIMIT ${PAGE_SIZE} OFFSET ${(page - 1) * PAGE_SIZE}`,
-      db.$queryRaw<{ n: number }[]>`
-        SELECT count(*)::int AS n FROM "Submission" s WHERE ${randomFilterSql(consultation.id, q)}`,
-    ]);
-    total = counted[0]?.n ?? 0;
-    const pageIds = ids.map((r) => r.id);
-    const found = pageIds.length
-      ? await db.submission.findMany({ where: { id: { in: pageIds } }, select: cardSelect })
-      : [];
-    const byId = new Map(found.map((r) => [r.id, r]));
-    rows = pageIds.map((id) => byId.get(id)).filter((r): r is CardRow => !!r);
-  } else {
-    [total, rows] = await Promise.all([
-      db.submission.count({ where }),
-      db.submission.findMany({
-        where,
-        orderBy: ORDER[effectiveSort],
-        skip: (page - 1) * PAGE_SIZE,
-        take: PAGE_SIZE,
-        select: cardSelect,
-      }),
-    ]);
-  }
+  const filter = listFilterSql(consultation.id, q);
+  // The listing is the hottest read of the site: one joined query for the page, one for the count.
+  const order =
+    effectiveSort === "random"
+      ? // A hash of the visitor's seed and the id: stable for the visitor, different for others.
+        Prisma.sql`md5(${seed} || s.id), s.id`
+      : effectiveSort === "supported"
+        ? Prisma.sql`s."supportCount" DESC, s."createdAt" DESC, s.id`
+        : effectiveSort === "commented"
+          ? Prisma.sql`s."commentCount" DESC, s."createdAt" DESC, s.id`
+          : Prisma.sql`s."createdAt" DESC, s.id`;
+  const [rows, counted] = await Promise.all([
+    db.$queryRaw<RawCardRow[]>`
+      SELECT ${RAW_CARD_COLUMNS}
+      FROM "Submission" s
+      JOIN "User" u ON u.id = s."authorId"
+      LEFT JOIN "Organisation" o ON o.id = s."organisationId"
+      LEFT JOIN "Municipality" m ON m.id = s."municipalityId"
+      WHERE ${filter}
+      ORDER BY ${order}
+      LIMIT ${PAGE_SIZE} OFFSET ${(page - 1) * PAGE_SIZE}`,
+    db.$queryRaw<{ n: number }[]>`SELECT count(*)::int AS n FROM "Submission" s WHERE ${filter}`,
+  ]);
+  const total = counted[0]?.n ?? 0;
   const pages = Math.max(1, Math.ceil(total / PAGE_SIZE));
-  return { items: rows.map(toCard), total, page, pages, sort: effectiveSort };
+  return { items: rows.map(rawToCard), total, page, pages, sort: effectiveSort };
 }
 
 /** What a page that was offline missed: submissions published after `since` (oldest first). */
@@ -529,72 +525,93 @@ export async function submissionsSince(db: DbOrTx, consultationId: string, since
   return rows.map(toCard);
 }
 
-/** One submission for its page; pending or withdrawn ones only for their author, hidden ones for nobody. */
+type SubmissionPageRow = RawCardRow & {
+  bodyHtml: string;
+  bodyJson: unknown;
+  authorId: string;
+  editedAt: Date | null;
+  version: number;
+  lockedAt: Date | null;
+  withdrawnAt: Date | null;
+  withdrawalReason: string | null;
+  mergedIntoId: string | null;
+  municipalityId: string | null;
+  organisationId: string | null;
+  targetGroups: { key: string; nameEl: string; nameEn: string }[];
+  consultation: {
+    id: string;
+    slug: string;
+    title: string;
+    phase: string;
+    opensAt: string | null;
+    closesAt: string | null;
+  };
+  response: {
+    disposition: "incorporated" | "partly" | "not_incorporated";
+    reason: string;
+    publishedAt: string | null;
+  } | null;
+  supported: boolean;
+};
+
+/**
+ * One submission for its page; pending or withdrawn ones only for their author, hidden ones for nobody.
+ * One query (related rows as JSON): every submission page reads it.
+ */
 export async function getSubmissionPage(db: DbOrTx, id: string, viewer: Actor) {
-  const s = await db.submission.findUnique({
-    where: { id },
-    select: {
-      ...cardSelect,
-      bodyHtml: true,
-      bodyJson: true,
-      authorId: true,
-      editedAt: true,
-      version: true,
-      lockedAt: true,
-      withdrawnAt: true,
-      withdrawalReason: true,
-      mergedIntoId: true,
-      municipalityId: true,
-      organisationId: true,
-      targetGroups: { select: { targetGroup: { select: { key: true, nameEl: true, nameEn: true } } } },
-      consultation: {
-        select: { id: true, slug: true, title: true, phase: true, opensAt: true, closesAt: true },
-      },
-      response: {
-        where: { publishedAt: { not: null } },
-        select: { disposition: true, reason: true, publishedAt: true },
-      },
-    },
-  });
+  const rows = await db.$queryRaw<SubmissionPageRow[]>`
+    SELECT ${RAW_CARD_COLUMNS}, s."bodyHtml", s."bodyJson", s."authorId", s."editedAt", s.version, s."lockedAt",
+      s."withdrawnAt", s."withdrawalReason", s."mergedIntoId", s."municipalityId", s."organisationId",
+      coalesce((SELECT json_agg(json_build_object('key', g.key, 'nameEl', g."nameEl", 'nameEn', g."nameEn")
+                                ORDER BY g.position)
+                FROM "SubmissionTargetGroup" sg JOIN "TargetGroup" g ON g.key = sg."targetGroupKey"
+                WHERE sg."submissionId" = s.id), '[]'::json) AS "targetGroups",
+      json_build_object('id', c.id, 'slug', c.slug, 'title', c.title, 'phase', c.phase,
+                        'opensAt', c."opensAt", 'closesAt', c."closesAt") AS consultation,
+      (SELECT json_build_object('disposition', r.disposition, 'reason', r.reason, 'publishedAt', r."publishedAt")
+       FROM "SubmissionResponse" r WHERE r."submissionId" = s.id AND r."publishedAt" IS NOT NULL) AS response,
+      EXISTS (SELECT 1 FROM "Support" sp WHERE sp."submissionId" = s.id AND sp."userId" = ${viewer?.id ?? ""}) AS supported
+    FROM "Submission" s
+    JOIN "User" u ON u.id = s."authorId"
+    LEFT JOIN "Organisation" o ON o.id = s."organisationId"
+    LEFT JOIN "Municipality" m ON m.id = s."municipalityId"
+    JOIN "Consultation" c ON c.id = s."consultationId"
+    WHERE s.id = ${id}`;
+  const s = rows[0];
   const isAuthor = !!viewer && s?.authorId === viewer.id;
   if (!s || s.consultation.phase === "draft") throw new NotFound("submissions.errors.notFound");
   if (s.status === "merged" && s.mergedIntoId)
     return { redirectTo: `/submissions/${s.mergedIntoId}` } as const;
   if (s.status === "hidden" && !isAuthor) throw new NotFound("submissions.errors.notFound");
   if (s.status === "pending_review" && !isAuthor) throw new NotFound("submissions.errors.notFound");
-  const supported =
-    !!viewer &&
-    !!(await db.support.findUnique({
-      where: { submissionId_userId: { submissionId: id, userId: viewer.id } },
-      select: { userId: true },
-    }));
-  const openForInput = isOpenForInput(s.consultation);
+  const supported = !!viewer && s.supported;
+  const dates = {
+    phase: s.consultation.phase,
+    opensAt: s.consultation.opensAt ? new Date(s.consultation.opensAt) : null,
+    closesAt: s.consultation.closesAt ? new Date(s.consultation.closesAt) : null,
+  };
+  const openForInput = isOpenForInput(dates);
   return {
     redirectTo: null,
     submission: {
-      ...toCard(s),
+      ...rawToCard(s),
       bodyHtml: s.bodyHtml,
-      bodyJson: JSON.stringify(s.bodyJson),
+      // Only the author needs the editor's document (to edit it); everyone else gets the HTML.
+      bodyJson: isAuthor ? JSON.stringify(s.bodyJson) : "",
       editedAt: s.editedAt?.toISOString() ?? null,
       locked: !!s.lockedAt,
       withdrawnAt: s.withdrawnAt?.toISOString() ?? null,
       withdrawalReason: s.withdrawalReason,
       municipalityId: s.municipalityId,
       organisationId: s.organisationId,
-      targetGroups: s.targetGroups.map((t) => t.targetGroup),
-      response: s.response
-        ? {
-            disposition: s.response.disposition,
-            reason: s.response.reason,
-            publishedAt: s.response.publishedAt?.toISOString() ?? null,
-          }
-        : null,
+      targetGroups: s.targetGroups,
+      response: s.response,
     },
     consultation: { ...s.consultation, opensAt: null, closesAt: null, openForInput },
     viewer: {
       isAuthor,
       supported,
-      canEdit: isAuthor && canEditSubmission(viewer, s),
+      canEdit: isAuthor && canEditSubmission(viewer, { ...s, consultation: dates }),
       canWithdraw: isAuthor && ["published", "pending_review"].includes(s.status),
       canSupport: openForInput && s.kind === "proposal" && s.status === "published" && !isAuthor,
     },

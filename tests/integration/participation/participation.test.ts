@@ -12,9 +12,14 @@ import {
   voteComment,
   wilsonLowerBound,
 } from "~/domain/comments/comments.server.ts";
-import { listPublicConsultations, searchConsultations } from "~/domain/consultations/consultations.server.ts";
+import {
+  getPublicConsultation,
+  listPublicConsultations,
+  searchConsultations,
+} from "~/domain/consultations/consultations.server.ts";
 import {
   createSubmission,
+  getSubmissionPage,
   listSubmissions,
   supportSubmission,
   updateSubmission,
@@ -528,5 +533,67 @@ describe("listing", () => {
     const home = await listPublicConsultations(db());
     expect(home.open.length).toBeGreaterThan(0);
     expect([...home.open, ...home.other].some((c) => c.phase === "draft")).toBe(false);
+  });
+});
+
+describe("reading pages", () => {
+  it("shows a consultation with its themes and document, and never a draft", async () => {
+    const c = await makeConsultation("open");
+    await db().theme.upsert({
+      where: { key: "housing" },
+      create: { key: "housing", nameEl: "Στέγαση", nameEn: "Housing", position: 1 },
+      update: {},
+    });
+    await db().consultationTheme.create({ data: { consultationId: c, themeKey: "housing" } });
+    await db().consultationArticle.create({
+      data: {
+        id: newId(),
+        consultationId: c,
+        number: 1,
+        title: "Σκοπός",
+        bodyJson: {},
+        bodyHtml: "<p>α</p>",
+      },
+    });
+    const row = await db().consultation.findUniqueOrThrow({ where: { id: c } });
+    const page = await getPublicConsultation(db(), row.slug);
+    expect(page).toMatchObject({ id: c, openForInput: true, regionalUnit: null, committee: null });
+    expect(page.themes).toEqual([{ key: "housing", nameEl: "Στέγαση", nameEn: "Housing" }]);
+    expect(page.articles).toMatchObject([{ number: 1, title: "Σκοπός", commentCount: 0 }]);
+    const draft = await makeConsultation("draft");
+    const draftSlug = (await db().consultation.findUniqueOrThrow({ where: { id: draft } })).slug;
+    await expect(getPublicConsultation(db(), draftSlug)).rejects.toMatchObject({ status: 404 });
+  });
+
+  it("shows pending and hidden submissions to their author only, and redirects merged ones", async () => {
+    const preId = await makeConsultation("open", { preModeration: true });
+    const author = actor((await createUser(db())).id);
+    const { id } = await createSubmission(db(), author, preId, validFields("Πρόταση σε αναμονή ελέγχου"));
+    const own = await getSubmissionPage(db(), id, author);
+    expect(own.redirectTo).toBeNull();
+    expect(own.submission?.status).toBe("pending_review");
+    expect(own.viewer).toMatchObject({ isAuthor: true, canEdit: true, canWithdraw: true, canSupport: false });
+    expect(own.submission?.bodyJson).toContain('"type":"doc"');
+    await expect(getSubmissionPage(db(), id, bob)).rejects.toMatchObject({ status: 404 });
+    await expect(getSubmissionPage(db(), id, null)).rejects.toMatchObject({ status: 404 });
+
+    const target = await createSubmission(db(), author, otherOpenId, validFields("Η πρόταση που μένει"));
+    const merged = await createSubmission(
+      db(),
+      carol,
+      otherOpenId,
+      validFields("Η πρόταση που συγχωνεύεται"),
+    );
+    await db().submission.update({
+      where: { id: merged.id },
+      data: { status: "merged", mergedIntoId: target.id },
+    });
+    expect((await getSubmissionPage(db(), merged.id, null)).redirectTo).toBe(`/submissions/${target.id}`);
+
+    await supportSubmission(db(), bob, target.id);
+    const seenByBob = await getSubmissionPage(db(), target.id, bob);
+    expect(seenByBob.viewer).toMatchObject({ supported: true, isAuthor: false, canSupport: true });
+    expect(seenByBob.submission).toMatchObject({ supportCount: 1, bodyJson: "" });
+    expect((await getSubmissionPage(db(), target.id, null)).viewer?.supported).toBe(false);
   });
 });
