@@ -291,7 +291,7 @@ describe("the management pages in a browser", () => {
       regionalUnitCode: unit.code,
       bodyHtml: "<p>Το κείμενο <strong>με έμφαση</strong></p>",
     });
-    expect(await page.locator("[role=status]", { hasText: el.notices.created }).count()).toBe(1);
+    await page.locator("[role=status]", { hasText: el.notices.created }).waitFor(); // the URL changes before the page renders
     await expectNoAxeViolations(page, "edit consultation");
     // The saved place is still selected once the scope selects have hydrated.
     await editor.waitFor();

@@ -196,7 +196,7 @@ describe("with JavaScript", () => {
   });
 
   it("keeps a draft across a reload, says so, and discards it on request", async () => {
-    const { page } = await citizenPage();
+    const { page, user } = await citizenPage();
     await page.goto(`/consultations/${slug}/submit`);
     await hydrated(page);
     await editable(page).click();
@@ -204,8 +204,8 @@ describe("with JavaScript", () => {
     await page.getByRole("textbox", { name: s.fields.title }).fill("Τίτλος προχείρου");
     await page.waitForTimeout(800);
     expect((await drafts(page)).sort()).toEqual([
-      `synochi:draft:form:draft:submission:${consultationId}`,
-      `synochi:draft:richtext:draft:submission:${consultationId}:body`,
+      `synochi:draft:form:submission:${user.id}:${consultationId}`,
+      `synochi:draft:richtext:submission:${user.id}:${consultationId}:body`,
     ]);
 
     await page.reload();
@@ -219,7 +219,7 @@ describe("with JavaScript", () => {
     await page.getByRole("status").filter({ hasText: t.draft.discarded }).waitFor();
     expect(await editable(page).textContent()).toBe("");
     expect(await drafts(page)).not.toContain(
-      `synochi:draft:richtext:draft:submission:${consultationId}:body`,
+      `synochi:draft:richtext:submission:${user.id}:${consultationId}:body`,
     );
     expectNoConsoleErrors(page);
     await page.context().close();
