@@ -52,7 +52,10 @@ app.get("/healthz", async (_req, res) => {
 });
 
 app.use("/build", express.static("public/build", { immutable: true, maxAge: "1y" }));
-app.use(express.static("public", { maxAge: "1h" }));
+// Other public files (favicon, robots.txt) all have an extension; page URLs never do, so they skip the
+// file-system lookup.
+const publicFiles = express.static("public", { maxAge: "1h" });
+app.use((req, res, next) => (/\.[A-Za-z0-9]+$/.test(req.path) ? publicFiles(req, res, next) : next()));
 
 // Every visitor gets a CSRF cookie; forms repeat its value (see app/utils/csrf.server.ts).
 app.use((req, res, next) => {

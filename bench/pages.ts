@@ -17,7 +17,7 @@
  * other pages, e.g. BENCH_PAGES="home=/,login=/login" (name=path|path|…, comma-separated), and
  * BENCH_KEEP_DB=1 to keep the seeded database for inspection (its URL is printed; drop it yourself).
  */
-import { cpus, loadavg, totalmem } from "node:os";
+import { availableParallelism, cpus, loadavg, totalmem } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { Redis } from "ioredis";
@@ -36,6 +36,9 @@ import {
   type PageStats,
 } from "./lib/load.ts";
 import { DEFAULT_SIZES, seedPagesDatabase, type SeededData } from "./lib/seed-pages.ts";
+
+/** App processes, as `npm start` (server-cluster.ts) runs them: one per CPU unless BENCH_WEB_CONCURRENCY says. */
+const APP_PROCESSES = Number.parseInt(process.env.BENCH_WEB_CONCURRENCY ?? "", 10) || availableParallelism();
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 
@@ -169,6 +172,7 @@ function summarise(stats: PageStats) {
     p99_ms: round(percentile(stats.latencies, 99)),
     max_ms: round(stats.latencies.length ? Math.max(...stats.latencies) : NaN),
     errors: stats.errors,
+    ...(stats.errorSamples.length ? { error_samples: stats.errorSamples } : {}),
   };
 }
 
@@ -226,8 +230,9 @@ async function main(): Promise<void> {
     DATABASE_URL: db.url,
     REDIS_URL: config.redisUrl,
     REDIS_PREFIX: redisPrefix,
+    WEB_CONCURRENCY: String(APP_PROCESSES),
   }).finally(() => lock.release());
-  log(`app (pid ${app.pid}) listening on ${app.url}`);
+  log(`app (pid ${app.pid}, ${APP_PROCESSES} process(es) as \`npm start\` runs it) listening on ${app.url}`);
 
   const pages = config.customPages ? parsePages(config.customPages) : defaultPages(data);
   const newClient = async () => {
@@ -285,6 +290,7 @@ async function main(): Promise<void> {
       ...summarise(open.pages[page.name]),
       saturation_rps: round(sat.rps),
       saturation_errors: sat.stats.errors,
+      ...(sat.stats.errorSamples.length ? { saturation_error_samples: sat.stats.errorSamples } : {}),
       saturation_p50_ms: round(percentile(sat.stats.latencies, 50)),
       vs_trivial: round(sat.rps / trivialRps, 3),
       bytes: bytes[page.name],
@@ -369,6 +375,7 @@ async function main(): Promise<void> {
     saturation_concurrency: config.concurrency,
     saturation_s: config.saturationS,
     node: process.version,
+    app_processes: APP_PROCESSES,
     cpus: cpus().length,
     cpu_model: cpus()[0]?.model ?? null,
     mem_gib: round(totalmem() / 2 ** 30),

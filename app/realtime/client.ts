@@ -15,7 +15,8 @@ let socket: ClientSocket | null = null;
 
 export function getSocket(): ClientSocket | null {
   if (typeof window === "undefined") return null;
-  if (!socket) socket = io({ transports: ["websocket", "polling"], withCredentials: true });
+  // WebSocket only: any app process can take the connection (no sticky sessions between nodes).
+  if (!socket) socket = io({ transports: ["websocket"], withCredentials: true });
   return socket;
 }
 

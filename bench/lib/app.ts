@@ -100,7 +100,7 @@ export interface RunningApp {
   stop: () => Promise<void>;
 }
 
-/** Starts `tsx server.ts` on a free port with `env` and waits until GET /healthz answers 200. */
+/** Starts `tsx server-cluster.ts` (as `npm start` does) on a free port with `env` and waits until GET /healthz answers 200. */
 export async function startApp(
   repoRoot: string,
   env: Record<string, string>,
@@ -109,7 +109,7 @@ export async function startApp(
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const mailDir = mkdtempSync(path.join(tmpdir(), "synochi-bench-mail-"));
-  const child: ChildProcess = spawn(path.join(repoRoot, "node_modules/.bin/tsx"), ["server.ts"], {
+  const child: ChildProcess = spawn(path.join(repoRoot, "node_modules/.bin/tsx"), ["server-cluster.ts"], {
     cwd: repoRoot,
     env: {
       ...process.env,

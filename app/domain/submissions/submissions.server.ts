@@ -497,21 +497,40 @@ export async function listSubmissions(
         : effectiveSort === "commented"
           ? Prisma.sql`s."commentCount" DESC, s."createdAt" DESC, s.id`
           : Prisma.sql`s."createdAt" DESC, s.id`;
-  const [rows, counted] = await Promise.all([
-    db.$queryRaw<RawCardRow[]>`
-      SELECT ${RAW_CARD_COLUMNS}
+  // One round trip: the page of cards with the total count alongside (a window over the filtered rows).
+  // The page is chosen on the submissions alone, then only its rows are joined and their text read:
+  // sorting every row with its text and joins was ten times slower.
+  const rows = await db.$queryRaw<(RawCardRow & { total: number })[]>`
+    WITH page AS (
+      SELECT s.id, count(*) OVER ()::int AS total
       FROM "Submission" s
-      JOIN "User" u ON u.id = s."authorId"
-      LEFT JOIN "Organisation" o ON o.id = s."organisationId"
-      LEFT JOIN "Municipality" m ON m.id = s."municipalityId"
       WHERE ${filter}
       ORDER BY ${order}
-      LIMIT ${PAGE_SIZE} OFFSET ${(page - 1) * PAGE_SIZE}`,
-    db.$queryRaw<{ n: number }[]>`SELECT count(*)::int AS n FROM "Submission" s WHERE ${filter}`,
-  ]);
-  const total = counted[0]?.n ?? 0;
+      LIMIT ${PAGE_SIZE} OFFSET ${(page - 1) * PAGE_SIZE}
+    )
+    SELECT ${RAW_CARD_COLUMNS}, page.total
+    FROM page
+    JOIN "Submission" s ON s.id = page.id
+    JOIN "User" u ON u.id = s."authorId"
+    LEFT JOIN "Organisation" o ON o.id = s."organisationId"
+    LEFT JOIN "Municipality" m ON m.id = s."municipalityId"
+    ORDER BY ${order}`;
+  // Past the last page there are no rows to carry the count: ask for it then only.
+  const total =
+    rows[0]?.total ??
+    (page > 1
+      ? ((
+          await db.$queryRaw<{ n: number }[]>`SELECT count(*)::int AS n FROM "Submission" s WHERE ${filter}`
+        )[0]?.n ?? 0)
+      : 0);
   const pages = Math.max(1, Math.ceil(total / PAGE_SIZE));
-  return { items: rows.map(rawToCard), total, page, pages, sort: effectiveSort };
+  return {
+    items: rows.map(({ total: _total, ...row }) => rawToCard(row)),
+    total,
+    page,
+    pages,
+    sort: effectiveSort,
+  };
 }
 
 /** What a page that was offline missed: submissions published after `since` (oldest first). */
