@@ -12,6 +12,7 @@ import type { CommentView } from "~/realtime/events.ts";
 import { publish } from "~/realtime/publish.server.ts";
 import { rooms } from "~/realtime/rooms.ts";
 import type { Db, DbOrTx, Tx } from "~/utils/db.server.ts";
+import { hotRead } from "~/utils/sql.server.ts";
 import { getEnv } from "~/utils/env.server.ts";
 import { Forbidden, Invalid, NotFound } from "~/utils/errors.server.ts";
 import { newId } from "~/utils/ids.ts";
@@ -354,14 +355,17 @@ export async function getThread(db: DbOrTx, target: CommentTarget, sort: Comment
     "submissionId" in target
       ? Prisma.sql`c."submissionId" = ${target.submissionId}`
       : Prisma.sql`c."articleId" = ${target.articleId}`;
-  const raw = await db.$queryRaw<RawCommentRow[]>`
+  const raw = await hotRead<RawCommentRow>(
+    db,
+    Prisma.sql`
     SELECT c.id, c."submissionId", c."articleId", c."parentId", c.depth, c."authorId", c.alignment::text AS alignment,
            c.body, c.status::text AS status, c.upvotes, c.downvotes, c."createdAt", c."editedAt", c."deletedAt",
            c."hiddenAt", u."displayName", u."erasedAt"
     FROM "Comment" c JOIN "User" u ON u.id = c."authorId"
     WHERE ${where} AND c.status IN ('published', 'deleted', 'hidden')
     ORDER BY c."createdAt" ASC
-    LIMIT ${MAX_THREAD_ROWS}`;
+    LIMIT ${MAX_THREAD_ROWS}`,
+  );
   const rows = raw.map(fromRawRow);
   const nodes = new Map<string, ThreadNode>();
   for (const row of rows) nodes.set(row.id, { ...toCommentView(row), replies: [] });

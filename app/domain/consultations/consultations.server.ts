@@ -3,8 +3,9 @@
  * live in manage.server.ts (Directorate) and the submissions/comments areas (participants).
  */
 import { z } from "zod";
-import type { Prisma } from "~/generated/prisma/client.ts";
+import { Prisma } from "~/generated/prisma/client.ts";
 import type { DbOrTx } from "~/utils/db.server.ts";
+import { hotRead } from "~/utils/sql.server.ts";
 import { NotFound } from "~/utils/errors.server.ts";
 
 export const PHASES = ["draft", "open", "closed", "analysed", "concluded"] as const;
@@ -162,7 +163,9 @@ type PublicConsultationRow = {
  * page reads it, so it is one query (related rows as JSON) instead of one per relation.
  */
 export async function getPublicConsultation(db: DbOrTx, slug: string) {
-  const rows = await db.$queryRaw<PublicConsultationRow[]>`
+  const rows = await hotRead<PublicConsultationRow>(
+    db,
+    Prisma.sql`
     SELECT c.id, c.slug, c.title, c.summary, c."bodyHtml", c.phase::text AS phase, c."opensAt", c."closesAt",
       c."analysedAt", c."concludedAt", c."preModeration", c."submissionCount", c."scopeLevel"::text AS "scopeLevel",
       CASE WHEN ru.code IS NULL THEN NULL
@@ -185,7 +188,8 @@ export async function getPublicConsultation(db: DbOrTx, slug: string) {
     LEFT JOIN "RegionalUnit" ru ON ru.code = c."regionalUnitCode"
     LEFT JOIN "Municipality" m ON m.id = c."municipalityId"
     LEFT JOIN "Committee" co ON co.id = c."committeeId"
-    WHERE c.slug = ${slug} AND c.phase <> 'draft'`;
+    WHERE c.slug = ${slug} AND c.phase <> 'draft'`,
+  );
   const c = rows[0];
   if (!c) throw new NotFound("consultations.errors.notFound");
   return {

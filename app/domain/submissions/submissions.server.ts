@@ -14,6 +14,7 @@ import type { SubmissionCard } from "~/realtime/events.ts";
 import { publish } from "~/realtime/publish.server.ts";
 import { rooms } from "~/realtime/rooms.ts";
 import type { Db, DbOrTx, Tx } from "~/utils/db.server.ts";
+import { hotRead } from "~/utils/sql.server.ts";
 import { getEnv } from "~/utils/env.server.ts";
 import { Forbidden, Invalid, NotFound, RateLimited } from "~/utils/errors.server.ts";
 import { newId } from "~/utils/ids.ts";
@@ -500,7 +501,9 @@ export async function listSubmissions(
   // One round trip: the page of cards with the total count alongside (a window over the filtered rows).
   // The page is chosen on the submissions alone, then only its rows are joined and their text read:
   // sorting every row with its text and joins was ten times slower.
-  const rows = await db.$queryRaw<(RawCardRow & { total: number })[]>`
+  const rows = await hotRead<RawCardRow & { total: number }>(
+    db,
+    Prisma.sql`
     WITH page AS (
       SELECT s.id, count(*) OVER ()::int AS total
       FROM "Submission" s
@@ -514,13 +517,17 @@ export async function listSubmissions(
     JOIN "User" u ON u.id = s."authorId"
     LEFT JOIN "Organisation" o ON o.id = s."organisationId"
     LEFT JOIN "Municipality" m ON m.id = s."municipalityId"
-    ORDER BY ${order}`;
+    ORDER BY ${order}`,
+  );
   // Past the last page there are no rows to carry the count: ask for it then only.
   const total =
     rows[0]?.total ??
     (page > 1
       ? ((
-          await db.$queryRaw<{ n: number }[]>`SELECT count(*)::int AS n FROM "Submission" s WHERE ${filter}`
+          await hotRead<{ n: number }>(
+            db,
+            Prisma.sql`SELECT count(*)::int AS n FROM "Submission" s WHERE ${filter}`,
+          )
         )[0]?.n ?? 0)
       : 0);
   const pages = Math.max(1, Math.ceil(total / PAGE_SIZE));
@@ -578,7 +585,9 @@ type SubmissionPageRow = RawCardRow & {
  * One query (related rows as JSON): every submission page reads it.
  */
 export async function getSubmissionPage(db: DbOrTx, id: string, viewer: Actor) {
-  const rows = await db.$queryRaw<SubmissionPageRow[]>`
+  const rows = await hotRead<SubmissionPageRow>(
+    db,
+    Prisma.sql`
     SELECT ${RAW_CARD_COLUMNS}, s."bodyHtml", s."bodyJson", s."authorId", s."editedAt", s.version, s."lockedAt",
       s."withdrawnAt", s."withdrawalReason", s."mergedIntoId", s."municipalityId", s."organisationId",
       coalesce((SELECT json_agg(json_build_object('key', g.key, 'nameEl', g."nameEl", 'nameEn', g."nameEn")
@@ -595,7 +604,8 @@ export async function getSubmissionPage(db: DbOrTx, id: string, viewer: Actor) {
     LEFT JOIN "Organisation" o ON o.id = s."organisationId"
     LEFT JOIN "Municipality" m ON m.id = s."municipalityId"
     JOIN "Consultation" c ON c.id = s."consultationId"
-    WHERE s.id = ${id}`;
+    WHERE s.id = ${id}`,
+  );
   const s = rows[0];
   const isAuthor = !!viewer && s?.authorId === viewer.id;
   if (!s || s.consultation.phase === "draft") throw new NotFound("submissions.errors.notFound");

@@ -30,7 +30,9 @@ import type { PrismaClient } from "~/generated/prisma/client.ts";
 import { closePublisher } from "~/realtime/publish.server.ts";
 import type { CurrentUser } from "~/domain/accounts/auth.server.ts";
 import { DomainError, Invalid, RateLimited } from "~/utils/errors.server.ts";
+import { getDb } from "~/utils/db.server.ts";
 import { newId } from "~/utils/ids.ts";
+import { closeReadPool } from "~/utils/sql.server.ts";
 import { useTestDatabase } from "../../helpers/db.ts";
 import { createUser } from "../../helpers/factories.ts";
 import { useTestRedis } from "../../helpers/redis.ts";
@@ -119,7 +121,11 @@ beforeAll(async () => {
   closedId = await makeConsultation("closed");
 });
 
-afterAll(() => closePublisher());
+afterAll(async () => {
+  closePublisher();
+  await closeReadPool();
+  await getDb().$disconnect();
+});
 
 describe("posting a submission", () => {
   it("publishes it with a version-1 analysis event and a notify event in the outbox", async () => {
@@ -595,5 +601,36 @@ describe("reading pages", () => {
     expect(seenByBob.viewer).toMatchObject({ supported: true, isAuthor: false, canSupport: true });
     expect(seenByBob.submission).toMatchObject({ supportCount: 1, bodyJson: "" });
     expect((await getSubmissionPage(db(), target.id, null)).viewer?.supported).toBe(false);
+  });
+});
+
+describe("hot reads through prepared statements", () => {
+  it("answer exactly as the same queries through Prisma", async () => {
+    // The app's own client sends these reads as named prepared statements on a separate pool; any other
+    // client runs them through Prisma. Both must read dates as UTC and numbers and JSON alike.
+    const c = await makeConsultation("open", { closesAt: new Date("2031-05-04T21:30:00.000Z") });
+    const author = actor((await createUser(db())).id);
+    const s = await createSubmission(db(), author, c, validFields("Πρόταση για σύγκριση διαδρομών"));
+    await createComment(
+      db(),
+      bob,
+      { submissionId: s.id },
+      { body: "Σχόλιο σύγκρισης", alignment: "against" },
+    );
+    const slug = (await db().consultation.findUniqueOrThrow({ where: { id: c } })).slug;
+    for (let round = 0; round < 2; round++) {
+      const viaPrisma = await getPublicConsultation(db(), slug);
+      const viaPrepared = await getPublicConsultation(getDb(), slug);
+      expect(viaPrepared).toEqual(viaPrisma);
+      expect(viaPrepared.closesAt).toBe("2031-05-04T21:30:00.000Z");
+      const consultation = { id: c, openForInput: true };
+      expect(await listSubmissions(getDb(), consultation, {}, "seed")).toEqual(
+        await listSubmissions(db(), consultation, {}, "seed"),
+      );
+      expect(await getSubmissionPage(getDb(), s.id, bob)).toEqual(await getSubmissionPage(db(), s.id, bob));
+      expect(await getThread(getDb(), { submissionId: s.id }, "best")).toEqual(
+        await getThread(db(), { submissionId: s.id }, "best"),
+      );
+    }
   });
 });
