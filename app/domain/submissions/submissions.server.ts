@@ -492,7 +492,7 @@ export async function listSubmissions(
   const order =
     effectiveSort === "random"
       ? // A hash of the visitor's seed and the id: stable for the visitor, different for others.
-        Prisma.sql`md5(${seed} || s.id), s.id`
+        Prisma.sql`hashtext(${seed} || s.id), s.id`
       : effectiveSort === "supported"
         ? Prisma.sql`s."supportCount" DESC, s."createdAt" DESC, s.id`
         : effectiveSort === "commented"
