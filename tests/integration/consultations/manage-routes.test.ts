@@ -306,6 +306,8 @@ describe("the management pages in a browser", () => {
     expect((await testDb().prisma.consultation.findUniqueOrThrow({ where: { id: created.id } })).phase).toBe(
       "open",
     );
+    // A client-side redirect changes the URL before the new page renders: wait for what it shows.
+    await page.locator(`button:has-text('${el.phase.actions.close.button}')`).waitFor();
     expect(await page.locator(`button:has-text('${el.phase.actions.close.button}')`).count()).toBe(1);
 
     // Articles: add one with the editor, import two, move the last up.
@@ -318,7 +320,7 @@ describe("the management pages in a browser", () => {
     await page.keyboard.type("Ο σκοπός του προγράμματος.");
     await page.click(`button:has-text('${el.articles.add}')`);
     await page.waitForURL(/notice=articleAdded/);
-    expect(await page.inputValue("input[name=title]")).toBe("");
+    await expect.poll(() => page.inputValue("input[name=title]")).toBe("");
     await page.fill("#import-text", "Άρθρο 1 – Ορισμοί\nΚείμενο.\nΆρθρο 2 – Πόροι\nΆλλο κείμενο.");
     await page.click(`button:has-text('${el.articles.import}')`);
     await page.waitForURL(/notice=articlesImported/);
