@@ -20,6 +20,13 @@ const sampleParams: Record<string, Record<string, unknown>> = {
     ],
     url: "https://synochi.example/notifications",
   },
+  moderation_notice: {
+    displayName: "Νίκος",
+    summary: "Η συμμετοχή σας «Κέντρο ημέρας» αποκρύφθηκε.",
+    reason: "Προσβλητικός λόγος",
+    message: "Παραβίαση του κανόνα 3.",
+    url: "https://synochi.example/submissions/1",
+  },
 };
 
 function payload(template: string, locale: string, params = sampleParams[template]): SendMailPayload {

@@ -8,6 +8,8 @@ import editorEl from "./areas/editor.el.json";
 import editorEn from "./areas/editor.en.json";
 import manageEl from "./areas/manage.el.json";
 import manageEn from "./areas/manage.en.json";
+import moderationEl from "./areas/moderation.el.json";
+import moderationEn from "./areas/moderation.en.json";
 import notificationsEl from "./areas/notifications.el.json";
 import notificationsEn from "./areas/notifications.en.json";
 import statusEl from "./areas/status.el.json";
@@ -20,8 +22,28 @@ import coreEl from "./el.json";
 import coreEn from "./en.json";
 
 export const areaMessages = {
-  el: [commentsEl, consultationsEl, editorEl, manageEl, notificationsEl, searchEl, statusEl, submissionsEl],
-  en: [commentsEn, consultationsEn, editorEn, manageEn, notificationsEn, searchEn, statusEn, submissionsEn],
+  el: [
+    commentsEl,
+    consultationsEl,
+    editorEl,
+    manageEl,
+    moderationEl,
+    notificationsEl,
+    searchEl,
+    statusEl,
+    submissionsEl,
+  ],
+  en: [
+    commentsEn,
+    consultationsEn,
+    editorEn,
+    manageEn,
+    moderationEn,
+    notificationsEn,
+    searchEn,
+    statusEn,
+    submissionsEn,
+  ],
 };
 
 export const messages: { el: Record<string, unknown>; en: Record<string, unknown> } = {

@@ -38,6 +38,14 @@ export const mailTemplateParams = {
       .max(100),
     url: httpUrl,
   }),
+  /** A moderator's decision about the recipient's content or account: already localised lines, linked. */
+  moderation_notice: z.object({
+    displayName,
+    summary: z.string().trim().min(1).max(1_000),
+    reason: z.string().trim().min(1).max(200),
+    message: z.string().trim().min(1).max(2_000),
+    url: httpUrl,
+  }),
 } as const;
 
 export type MailTemplate = keyof typeof mailTemplateParams;
@@ -65,6 +73,11 @@ export const sendMailPayloadSchema = z.discriminatedUnion("template", [
     params: mailTemplateParams.account_erased.default({}),
   }),
   z.object({ ...mailBase, template: z.literal("digest"), params: mailTemplateParams.digest }),
+  z.object({
+    ...mailBase,
+    template: z.literal("moderation_notice"),
+    params: mailTemplateParams.moderation_notice,
+  }),
 ]);
 export type SendMailPayload = z.infer<typeof sendMailPayloadSchema>;
 
