@@ -16,6 +16,8 @@ import statusEl from "./areas/status.el.json";
 import statusEn from "./areas/status.en.json";
 import searchEl from "./areas/search.el.json";
 import searchEn from "./areas/search.en.json";
+import sessionsEl from "./areas/sessions.el.json";
+import sessionsEn from "./areas/sessions.en.json";
 import submissionsEl from "./areas/submissions.el.json";
 import submissionsEn from "./areas/submissions.en.json";
 import coreEl from "./el.json";
@@ -30,6 +32,7 @@ export const areaMessages = {
     moderationEl,
     notificationsEl,
     searchEl,
+    sessionsEl,
     statusEl,
     submissionsEl,
   ],
@@ -41,6 +44,7 @@ export const areaMessages = {
     moderationEn,
     notificationsEn,
     searchEn,
+    sessionsEn,
     statusEn,
     submissionsEn,
   ],

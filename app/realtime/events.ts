@@ -1,4 +1,5 @@
 import { z } from "zod";
+import type { SessionEventMessage } from "~/domain/sessions/sessions.events.ts";
 
 // Every real-time event: its name and payload schema, shared by server, workers and client.
 export const clientEvents = {
@@ -53,4 +54,6 @@ export type ServerEvents = {
   "comment:new": (payload: CommentView & { consultationId: string }) => void;
   /** Room consultation:<id>: a comment's votes, text or state changed. */
   "comment:changed": (payload: CommentView & { consultationId: string }) => void;
+  /** Room session:<id>: a numbered event of a live session (replay with eventsSince on a gap). */
+  "session:event": (payload: SessionEventMessage) => void;
 };
