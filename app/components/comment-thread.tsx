@@ -58,6 +58,7 @@ export function CommentThread(props: ThreadProps) {
   const revalidator = useRevalidator();
   const hydrated = useHydrated();
   const [pending, setPending] = useState<string[]>([]);
+  const pendingRef = useRef<string[]>([]);
   const [changed, setChanged] = useState<Record<string, CommentView>>({});
   const [message, announce] = useAnnouncer();
   const since = useRef(props.loadedAt);
@@ -73,7 +74,8 @@ export function CommentThread(props: ThreadProps) {
 
   useEffect(() => {
     // Fresh loader data holds everything that was waiting.
-    setPending((p) => p.filter((id) => !known.current.has(id)));
+    pendingRef.current = pendingRef.current.filter((id) => !known.current.has(id));
+    setPending(pendingRef.current);
     setChanged({});
   }, [props.comments]);
 
@@ -83,11 +85,11 @@ export function CommentThread(props: ThreadProps) {
     );
     if (fresh.length === 0) return;
     for (const c of fresh) if (c.createdAt > since.current) since.current = c.createdAt;
-    setPending((p) => {
-      const next = [...new Set([...p, ...fresh.map((c) => c.id)])];
-      announce(t("comments.live.newComments", { count: next.length }));
-      return next;
-    });
+    // A ref mirrors the waiting ids, so two events in one tick are both counted, once.
+    const next = [...new Set([...pendingRef.current, ...fresh.map((c) => c.id)])];
+    pendingRef.current = next;
+    setPending(next);
+    announce(t("comments.live.newComments", { count: next.length }));
   };
   const targetQuery =
     "submissionId" in props.target
@@ -142,6 +144,7 @@ export function CommentThread(props: ThreadProps) {
         labelKey="comments.live.showNew"
         onShow={() => {
           revalidator.revalidate();
+          pendingRef.current = [];
           setPending([]);
         }}
       />

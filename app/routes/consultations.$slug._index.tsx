@@ -81,6 +81,7 @@ export default function ConsultationPage() {
   const name = (n: Named) => (locale === "en" ? n.nameEn : n.nameEl);
   const hydrated = useHydrated();
   const [pending, setPending] = useState<Card[]>([]);
+  const pendingRef = useRef<Card[]>([]);
   const [shown, setShown] = useState<Card[]>([]);
   const [counts, setCounts] = useState<Record<string, { supportCount: number; commentCount: number }>>({});
   const [message, announce] = useAnnouncer();
@@ -93,11 +94,12 @@ export default function ConsultationPage() {
     const fresh = cards.filter((card) => card.consultationId === c.id && !known(card.id));
     if (fresh.length === 0) return;
     for (const card of fresh) if (card.createdAt > since.current) since.current = card.createdAt;
-    setPending((p) => {
-      const next = [...p, ...fresh.filter((f) => !p.some((x) => x.id === f.id))];
-      announce(t("consultations.live.newSubmissions", { count: next.length }));
-      return next;
-    });
+    // A ref mirrors the waiting items, so two events in one tick neither duplicate nor lose an item.
+    const waiting = pendingRef.current;
+    const next = [...waiting, ...fresh.filter((f) => !waiting.some((x) => x.id === f.id))];
+    pendingRef.current = next;
+    setPending(next);
+    announce(t("consultations.live.newSubmissions", { count: next.length }));
   };
   const connected = useRoom(rooms.consultation(c.id), {
     onReconnect: () => {
@@ -119,6 +121,7 @@ export default function ConsultationPage() {
   const withCounts = (card: Card): Card => ({ ...card, ...(counts[card.id] ?? {}) });
   const showNew = () => {
     setShown((s) => [...pending.slice().reverse(), ...s]);
+    pendingRef.current = [];
     setPending([]);
     requestAnimationFrame(() => newList.current?.focus());
   };
