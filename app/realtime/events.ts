@@ -56,4 +56,6 @@ export type ServerEvents = {
   "comment:changed": (payload: CommentView & { consultationId: string }) => void;
   /** Room session:<id>: a numbered event of a live session (replay with eventsSince on a gap). */
   "session:event": (payload: SessionEventMessage) => void;
+  /** Room moderation (moderators only): a queue item was flagged, claimed or acted on; reload the queue. */
+  "moderation:changed": (payload: { targetType: string; targetId: string }) => void;
 };

@@ -54,7 +54,13 @@ export function createRealtimeServer(httpServer: HttpServer) {
 
     socket.on("room:join", (raw: unknown, ack?: (r: { ok: boolean }) => void) => {
       const parsed = clientEvents["room:join"].safeParse(raw);
-      if (!parsed.success || !PUBLIC_ROOM.test(parsed.data.room)) {
+      const user = (socket.data as SocketData).user;
+      // The moderation queue's room carries what is flagged: moderators only.
+      const allowed =
+        parsed.success &&
+        (PUBLIC_ROOM.test(parsed.data.room) ||
+          (parsed.data.room === rooms.moderation() && !!user?.roles.includes("moderator")));
+      if (!parsed.success || !allowed) {
         socket.emit("error:input", { event: "room:join", messageKey: "errors.invalid" });
         ack?.({ ok: false });
         return;
