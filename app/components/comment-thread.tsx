@@ -6,6 +6,7 @@ import { useLocale, useRootData, useT } from "~/i18n/useT.ts";
 import { useRoom, useSocketEvent } from "~/realtime/client.ts";
 import type { CommentView } from "~/realtime/events.ts";
 import { rooms } from "~/realtime/rooms.ts";
+import { FlagForm } from "./flag-form.tsx";
 import { CsrfInput } from "./forms.tsx";
 import { LiveAnnouncer, NewItemsButton, OfflineHint, useAnnouncer, useHydrated } from "./live.tsx";
 import { Pagination } from "./pagination.tsx";
@@ -231,6 +232,7 @@ function CommentItem({
                 </button>
               ) : null}
               {mine ? <DeleteComment commentId={c.id} /> : null}
+              {user && !mine ? <FlagForm targetType="comment" targetId={c.id} /> : null}
             </div>
           </>
         )}

@@ -51,6 +51,13 @@ export function Layout({ children }: { children: ReactNode }) {
                   <NavLink to="/manage/consultations">{t("nav.manage")}</NavLink>
                 </li>
               ) : null}
+              {user?.roles.includes("moderator") ? (
+                <li>
+                  <NavLink to="/moderation" end>
+                    {t("nav.moderation")}
+                  </NavLink>
+                </li>
+              ) : null}
               {user?.roles.includes("admin") ? (
                 <li>
                   <NavLink to="/admin/users">{t("nav.admin")}</NavLink>
@@ -120,6 +127,9 @@ export function Layout({ children }: { children: ReactNode }) {
               </li>
               <li>
                 <Link to="/terms">{t("footer.terms")}</Link>
+              </li>
+              <li>
+                <Link to="/transparency">{t("footer.transparency")}</Link>
               </li>
             </ul>
           </nav>

@@ -9,6 +9,7 @@ import { useEffect, useState } from "react";
 import { CommentThread } from "~/components/comment-thread.tsx";
 import { CsrfInput } from "~/components/forms.tsx";
 import { LiveAnnouncer, useAnnouncer } from "~/components/live.tsx";
+import { FlagForm } from "~/components/flag-form.tsx";
 import { FollowButton } from "~/components/follow-button.tsx";
 import { getUser, requireUser } from "~/domain/accounts/auth.server.ts";
 import { isFollowing } from "~/domain/notifications/notifications.server.ts";
@@ -161,6 +162,9 @@ export default function SubmissionPage() {
           {s.kind === "proposal" ? <SupportControl /> : null}
           {d.signedIn && s.status === "published" ? (
             <FollowButton targetType="submission" targetId={s.id} following={d.following} />
+          ) : null}
+          {d.signedIn && s.status === "published" && !d.viewer.isAuthor ? (
+            <FlagForm targetType="submission" targetId={s.id} />
           ) : null}
           {d.viewer.canEdit || d.viewer.canWithdraw ? (
             <Link to={`/submissions/${s.id}/edit`} className="button">
