@@ -1,6 +1,7 @@
 import { data, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
 import { useRef, useState } from "react";
+import { FilterSelect } from "~/components/filter-select.tsx";
 import { LiveAnnouncer, NewItemsButton, OfflineHint, useAnnouncer, useHydrated } from "~/components/live.tsx";
 import { Pagination } from "~/components/pagination.tsx";
 import { SubmissionCard } from "~/components/submission-card.tsx";
@@ -221,50 +222,34 @@ export default function ConsultationPage() {
                 ))}
               </select>
             </div>
-            <div className="field">
-              <label htmlFor="s-kind">{t("submissions.fields.kind")}</label>
-              <select id="s-kind" name="kind" defaultValue={query.kind ?? ""}>
-                <option value="">{t("consultations.index.any")}</option>
-                {SUBMISSION_KINDS.map((k) => (
-                  <option key={k} value={k}>
-                    {t(`submissions.kinds.${k}`)}
-                  </option>
-                ))}
-              </select>
-            </div>
-            <div className="field">
-              <label htmlFor="s-theme">{t("consultations.fields.theme")}</label>
-              <select id="s-theme" name="theme" defaultValue={query.theme ?? ""}>
-                <option value="">{t("consultations.index.any")}</option>
-                {options.themes.map((o) => (
-                  <option key={o.key} value={o.key}>
-                    {name(o)}
-                  </option>
-                ))}
-              </select>
-            </div>
-            <div className="field">
-              <label htmlFor="s-group">{t("consultations.fields.targetGroup")}</label>
-              <select id="s-group" name="group" defaultValue={query.group ?? ""}>
-                <option value="">{t("consultations.index.any")}</option>
-                {options.groups.map((o) => (
-                  <option key={o.key} value={o.key}>
-                    {name(o)}
-                  </option>
-                ))}
-              </select>
-            </div>
-            <div className="field">
-              <label htmlFor="s-municipality">{t("consultations.fields.municipality")}</label>
-              <select id="s-municipality" name="municipality" defaultValue={query.municipality ?? ""}>
-                <option value="">{t("consultations.index.any")}</option>
-                {options.municipalities.map((o) => (
-                  <option key={o.id} value={o.id}>
-                    {name(o)}
-                  </option>
-                ))}
-              </select>
-            </div>
+            <FilterSelect
+              id="s-kind"
+              name="kind"
+              label={t("submissions.fields.kind")}
+              value={query.kind}
+              options={SUBMISSION_KINDS.map((k) => ({ value: k, label: t(`submissions.kinds.${k}`) }))}
+            />
+            <FilterSelect
+              id="s-theme"
+              name="theme"
+              label={t("consultations.fields.theme")}
+              value={query.theme}
+              options={options.themes.map((o) => ({ value: o.key, label: name(o) }))}
+            />
+            <FilterSelect
+              id="s-group"
+              name="group"
+              label={t("consultations.fields.targetGroup")}
+              value={query.group}
+              options={options.groups.map((o) => ({ value: o.key, label: name(o) }))}
+            />
+            <FilterSelect
+              id="s-municipality"
+              name="municipality"
+              label={t("consultations.fields.municipality")}
+              value={query.municipality}
+              options={options.municipalities.map((o) => ({ value: o.id, label: name(o) }))}
+            />
           </div>
           <p>
             <button type="submit" className="button">

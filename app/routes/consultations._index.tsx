@@ -1,5 +1,6 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
+import { FilterSelect } from "~/components/filter-select.tsx";
 import {
   parseConsultationFilters,
   searchConsultations,
@@ -54,61 +55,41 @@ export default function ConsultationsIndex() {
       <Form method="get" className="filters card" aria-labelledby="filters-title">
         <h2 id="filters-title">{t("consultations.index.filters")}</h2>
         <div className="filter-grid">
-          <div className="field">
-            <label htmlFor="f-phase">{t("consultations.fields.phase")}</label>
-            <select id="f-phase" name="phase" defaultValue={filters.phase ?? ""}>
-              <option value="">{t("consultations.index.any")}</option>
-              {PUBLIC_PHASES.map((p) => (
-                <option key={p} value={p}>
-                  {t(`phases.${p}`)}
-                </option>
-              ))}
-            </select>
-          </div>
-          <div className="field">
-            <label htmlFor="f-theme">{t("consultations.fields.theme")}</label>
-            <select id="f-theme" name="theme" defaultValue={filters.theme ?? ""}>
-              <option value="">{t("consultations.index.any")}</option>
-              {options.themes.map((o) => (
-                <option key={o.key} value={o.key}>
-                  {name(o)}
-                </option>
-              ))}
-            </select>
-          </div>
-          <div className="field">
-            <label htmlFor="f-group">{t("consultations.fields.targetGroup")}</label>
-            <select id="f-group" name="group" defaultValue={filters.group ?? ""}>
-              <option value="">{t("consultations.index.any")}</option>
-              {options.groups.map((o) => (
-                <option key={o.key} value={o.key}>
-                  {name(o)}
-                </option>
-              ))}
-            </select>
-          </div>
-          <div className="field">
-            <label htmlFor="f-unit">{t("consultations.fields.regionalUnit")}</label>
-            <select id="f-unit" name="unit" defaultValue={filters.unit ?? ""}>
-              <option value="">{t("consultations.index.any")}</option>
-              {options.units.map((o) => (
-                <option key={o.code} value={o.code}>
-                  {name(o)}
-                </option>
-              ))}
-            </select>
-          </div>
-          <div className="field">
-            <label htmlFor="f-municipality">{t("consultations.fields.municipality")}</label>
-            <select id="f-municipality" name="municipality" defaultValue={filters.municipality ?? ""}>
-              <option value="">{t("consultations.index.any")}</option>
-              {municipalities.map((o) => (
-                <option key={o.id} value={o.id}>
-                  {name(o)}
-                </option>
-              ))}
-            </select>
-          </div>
+          <FilterSelect
+            id="f-phase"
+            name="phase"
+            label={t("consultations.fields.phase")}
+            value={filters.phase}
+            options={PUBLIC_PHASES.map((p) => ({ value: p, label: t(`phases.${p}`) }))}
+          />
+          <FilterSelect
+            id="f-theme"
+            name="theme"
+            label={t("consultations.fields.theme")}
+            value={filters.theme}
+            options={options.themes.map((o) => ({ value: o.key, label: name(o) }))}
+          />
+          <FilterSelect
+            id="f-group"
+            name="group"
+            label={t("consultations.fields.targetGroup")}
+            value={filters.group}
+            options={options.groups.map((o) => ({ value: o.key, label: name(o) }))}
+          />
+          <FilterSelect
+            id="f-unit"
+            name="unit"
+            label={t("consultations.fields.regionalUnit")}
+            value={filters.unit}
+            options={options.units.map((o) => ({ value: o.code, label: name(o) }))}
+          />
+          <FilterSelect
+            id="f-municipality"
+            name="municipality"
+            label={t("consultations.fields.municipality")}
+            value={filters.municipality}
+            options={municipalities.map((o) => ({ value: o.id, label: name(o) }))}
+          />
         </div>
         <p>
           <button type="submit" className="button primary">
