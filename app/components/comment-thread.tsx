@@ -4,14 +4,12 @@ import { COMMENT_LIMITS, COMMENT_SORTS, type CommentSort } from "~/domain/commen
 import { formatDateTime } from "~/i18n/i18n.ts";
 import { useLocale, useRootData, useT } from "~/i18n/useT.ts";
 import { useRoom, useSocketEvent } from "~/realtime/client.ts";
-import type { CommentView } from "~/realtime/events.ts";
+import type { CommentView, ThreadNode } from "~/realtime/events.ts";
 import { rooms } from "~/realtime/rooms.ts";
 import { FlagForm } from "./flag-form.tsx";
 import { CsrfInput } from "./forms.tsx";
 import { LiveAnnouncer, NewItemsButton, OfflineHint, useAnnouncer, useHydrated } from "./live.tsx";
 import { Pagination } from "./pagination.tsx";
-
-export type ThreadNode = CommentView & { replies: ThreadNode[] };
 
 type Result =
   | { ok: true; intent: string; comment: CommentView | null }

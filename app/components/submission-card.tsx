@@ -1,7 +1,15 @@
 import { Link } from "@remix-run/react";
-import { formatDate } from "~/i18n/i18n.ts";
+import { formatDate, type TFunction } from "~/i18n/i18n.ts";
 import { useLocale, useT } from "~/i18n/useT.ts";
 import type { SubmissionCard as Card } from "~/realtime/events.ts";
+
+/** Who posted a submission: the author (or "deleted participant"), and the organisation they spoke for. */
+export function byline(t: TFunction, s: { authorName: string; organisationName: string | null }): string {
+  const name = s.authorName || t("common.deletedParticipant");
+  return s.organisationName
+    ? t("submissions.byOrganisation", { name, organisation: s.organisationName })
+    : name;
+}
 
 /** One submission in a list: kind, title (the link), excerpt, author and counts. */
 export function SubmissionCard({ card, isNew }: { card: Card; isNew?: boolean }) {
@@ -22,14 +30,7 @@ export function SubmissionCard({ card, isNew }: { card: Card; isNew?: boolean })
       </h3>
       <p>{card.excerpt}</p>
       <p className="meta">
-        <span>
-          {card.organisationName
-            ? t("submissions.byOrganisation", {
-                name: card.authorName || t("common.deletedParticipant"),
-                organisation: card.organisationName,
-              })
-            : card.authorName || t("common.deletedParticipant")}
-        </span>
+        <span>{byline(t, card)}</span>
         {card.municipalityName ? <span>{card.municipalityName}</span> : null}
         <time dateTime={card.createdAt}>{formatDate(locale, card.createdAt, { dateStyle: "medium" })}</time>
         {card.kind === "proposal" ? (

@@ -42,6 +42,9 @@ export interface CommentView {
   deleted: boolean;
 }
 
+/** A comment with its replies, as a thread shows it. */
+export type ThreadNode = CommentView & { replies: ThreadNode[] };
+
 export type ServerEvents = {
   "notification:new": (payload: { id: string; type: string; unread: number }) => void;
   "error:input": (payload: { event: string; messageKey: string }) => void;

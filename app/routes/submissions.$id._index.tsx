@@ -8,6 +8,7 @@ import { Link, useFetcher, useLoaderData } from "@remix-run/react";
 import { useEffect, useState } from "react";
 import { CommentThread } from "~/components/comment-thread.tsx";
 import { CsrfInput } from "~/components/forms.tsx";
+import { byline } from "~/components/submission-card.tsx";
 import { LiveAnnouncer, useAnnouncer } from "~/components/live.tsx";
 import { FlagForm } from "~/components/flag-form.tsx";
 import { FollowButton } from "~/components/follow-button.tsx";
@@ -119,14 +120,7 @@ export default function SubmissionPage() {
           </p>
           <h1 id="submission-title">{s.title}</h1>
           <p className="meta">
-            <span>
-              {s.organisationName
-                ? t("submissions.byOrganisation", {
-                    name: s.authorName || t("common.deletedParticipant"),
-                    organisation: s.organisationName,
-                  })
-                : s.authorName || t("common.deletedParticipant")}
-            </span>
+            <span>{byline(t, s)}</span>
             {s.municipalityName ? <span>{s.municipalityName}</span> : null}
             <time dateTime={s.createdAt}>{formatDateTime(locale, s.createdAt)}</time>
             {s.editedAt ? <span className="muted">{t("comments.edited")}</span> : null}

@@ -8,7 +8,7 @@ import { isOpenForInput } from "~/domain/consultations/consultations.server.ts";
 import { addOutboxEvent } from "~/domain/outbox/outbox.server.ts";
 import { limitPosting } from "~/domain/submissions/submissions.server.ts";
 import { Prisma } from "~/generated/prisma/client.ts";
-import type { CommentView } from "~/realtime/events.ts";
+import type { CommentView, ThreadNode } from "~/realtime/events.ts";
 import { publish } from "~/realtime/publish.server.ts";
 import { rooms } from "~/realtime/rooms.ts";
 import type { Db, DbOrTx, Tx } from "~/utils/db.server.ts";
@@ -316,8 +316,6 @@ export function wilsonLowerBound(up: number, down: number, z = 1.959964): number
   const z2 = z * z;
   return (p + z2 / (2 * n) - z * Math.sqrt((p * (1 - p) + z2 / (4 * n)) / n)) / (1 + z2 / n);
 }
-
-export type ThreadNode = CommentView & { replies: ThreadNode[] };
 
 type RawCommentRow = Omit<ViewRow, "author" | "alignment" | "status"> & {
   alignment: ViewRow["alignment"];

@@ -245,21 +245,18 @@ export async function getPublicArticle(db: DbOrTx, slug: string, number: number)
 
 /** Municipalities, target groups and the author's organisations: the choices of the submission form. */
 export async function getSubmissionFormOptions(db: DbOrTx, userId: string) {
-  const [municipalities, groups, organisations] = await Promise.all([
-    db.municipality.findMany({
-      orderBy: { nameEl: "asc" },
-      select: { id: true, nameEl: true, nameEn: true },
-    }),
-    db.targetGroup.findMany({
-      orderBy: { position: "asc" },
-      select: { key: true, nameEl: true, nameEn: true },
-    }),
+  const [reference, organisations] = await Promise.all([
+    getReferenceData(db),
     db.organisationMember.findMany({
       where: { userId },
       select: { organisation: { select: { id: true, name: true } } },
     }),
   ]);
-  return { municipalities, groups, organisations: organisations.map((o) => o.organisation) };
+  return {
+    municipalities: reference.municipalities,
+    groups: reference.groups,
+    organisations: organisations.map((o) => o.organisation),
+  };
 }
 
 type ReferenceData = {
