@@ -189,7 +189,8 @@ const SCRIPTABLE_TAGS = new Set([
   "import",
   "portal",
 ]);
-const URL_ATTRIBUTES = new Set([
+/** Attributes a browser reads as URLs: none may carry a scriptable scheme. */
+export const URL_ATTRIBUTES = new Set([
   "href",
   "src",
   "action",
@@ -204,6 +205,10 @@ const URL_ATTRIBUTES = new Set([
   "dynsrc",
   "ping",
   "srcset",
+  "cite",
+  "manifest",
+  "longdesc",
+  "usemap",
 ]);
 const RAW_TEXT = new Set([
   "script",

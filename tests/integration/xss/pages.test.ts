@@ -15,6 +15,7 @@ import { renderDocToHtml, type RichTextDoc } from "~/domain/richtext/richtext.se
 import {
   decodeHtmlEntities,
   tokenizeHtml,
+  URL_ATTRIBUTES,
   urlScheme,
   xssMarkupPayloads,
   xssPayloads,
@@ -144,26 +145,6 @@ const COUNTED = [
 ];
 /** What the server's rich-text renderer may add to a page (bodies differ between a page and its twin). */
 const RICH_TEXT_TAGS = new Set(["p", "strong", "em", "a", "ul", "ol", "li", "h2", "h3", "h4", "br"]);
-const URL_ATTRIBUTES = new Set([
-  "href",
-  "src",
-  "action",
-  "formaction",
-  "xlink:href",
-  "background",
-  "poster",
-  "data",
-  "codebase",
-  "srcdoc",
-  "lowsrc",
-  "dynsrc",
-  "ping",
-  "srcset",
-  "cite",
-  "manifest",
-  "longdesc",
-  "usemap",
-]);
 const SCRIPT_ATTRIBUTES = new Set(["src", "type", "async", "defer", "nonce", "crossorigin", "integrity"]);
 /** The app's own inline scripts: Remix's scroll restoration, context, module imports and data stream. */
 const OWN_INLINE_SCRIPT = /^(\(\(|window\.__remixContext\b|;?\s*import\b|;)/;
