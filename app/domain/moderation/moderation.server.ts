@@ -349,6 +349,24 @@ async function tell(tx: Tx, m: Message): Promise<void> {
   });
 }
 
+/** Logs a decision and tells the person it concerns, with the decision's rule and message. */
+async function recordAndTell(
+  tx: Tx,
+  entry: LogEntry,
+  notice: Pick<Message, "userId" | "summaryKey" | "summaryParams" | "url" | "title">,
+): Promise<string> {
+  const actionId = await record(tx, entry);
+  await tell(tx, {
+    ...notice,
+    key: actionId,
+    reasonCode: entry.reasonCode,
+    message: entry.message,
+    action: entry.action,
+    actionId,
+  });
+  return actionId;
+}
+
 const noticePayloadSchema = z.object({
   title: z.string(),
   summaryKey: z.string().regex(/^[a-z_]+$/),
@@ -529,26 +547,24 @@ export async function hideContent(
       throw new Invalid({}, "moderation.errors.notHideable");
     }
     const flags = await resolveFlags(tx, data.targetType, data.targetId, "upheld");
-    const actionId = await record(tx, {
-      moderatorId: moderator!.id,
-      action: "hide",
-      targetType: data.targetType,
-      targetId: data.targetId,
-      reasonCode: data.reasonCode,
-      message: data.message,
-      details: { confirmedAutoHide: !changed, flagsUpheld: flags },
-    });
-    await tell(tx, {
-      userId: target.authorId,
-      key: actionId,
-      summaryKey: `hide_${data.targetType}`,
-      reasonCode: data.reasonCode,
-      message: data.message,
-      url,
-      title,
-      action: "hide",
-      actionId,
-    });
+    const actionId = await recordAndTell(
+      tx,
+      {
+        moderatorId: moderator!.id,
+        action: "hide",
+        targetType: data.targetType,
+        targetId: data.targetId,
+        reasonCode: data.reasonCode,
+        message: data.message,
+        details: { confirmedAutoHide: !changed, flagsUpheld: flags },
+      },
+      {
+        userId: target.authorId,
+        summaryKey: `hide_${data.targetType}`,
+        url,
+        title,
+      },
+    );
     if (data.targetType === "submission") await announceStatus(tx, data.targetId, "hidden", actionId);
     return { actionId };
   });
@@ -582,26 +598,24 @@ export async function restoreContent(
     if (data.targetType === "submission") await restoreSubmissionRow(tx, target as SubmissionRow);
     else await restoreCommentRow(tx, target as CommentRow);
     const flags = await resolveFlags(tx, data.targetType, data.targetId, "dismissed");
-    const actionId = await record(tx, {
-      moderatorId: moderator!.id,
-      action: "restore",
-      targetType: data.targetType,
-      targetId: data.targetId,
-      reasonCode: data.reasonCode,
-      message: data.message,
-      details: { flagsDismissed: flags },
-    });
-    await tell(tx, {
-      userId: target.authorId,
-      key: actionId,
-      summaryKey: `restore_${data.targetType}`,
-      reasonCode: data.reasonCode,
-      message: data.message,
-      url,
-      title,
-      action: "restore",
-      actionId,
-    });
+    const actionId = await recordAndTell(
+      tx,
+      {
+        moderatorId: moderator!.id,
+        action: "restore",
+        targetType: data.targetType,
+        targetId: data.targetId,
+        reasonCode: data.reasonCode,
+        message: data.message,
+        details: { flagsDismissed: flags },
+      },
+      {
+        userId: target.authorId,
+        summaryKey: `restore_${data.targetType}`,
+        url,
+        title,
+      },
+    );
     if (data.targetType === "submission") await announceStatus(tx, data.targetId, "published", actionId);
     return { actionId };
   });
@@ -624,25 +638,23 @@ async function setLock(db: Db, moderator: Actor, input: SubmissionActionInput, l
       throw new Invalid({}, lock ? "moderation.errors.alreadyLocked" : "moderation.errors.notLocked");
     if (s.status === "merged") throw new Invalid({}, "moderation.errors.alreadyMerged");
     await tx.submission.update({ where: { id: s.id }, data: { lockedAt: lock ? new Date() : null } });
-    const actionId = await record(tx, {
-      moderatorId: moderator!.id,
-      action: verb,
-      targetType: "submission",
-      targetId: s.id,
-      reasonCode: data.reasonCode,
-      message: data.message,
-    });
-    await tell(tx, {
-      userId: s.authorId,
-      key: actionId,
-      summaryKey: verb,
-      reasonCode: data.reasonCode,
-      message: data.message,
-      url: submissionUrl(s.id),
-      title: s.title,
-      action: verb,
-      actionId,
-    });
+    const actionId = await recordAndTell(
+      tx,
+      {
+        moderatorId: moderator!.id,
+        action: verb,
+        targetType: "submission",
+        targetId: s.id,
+        reasonCode: data.reasonCode,
+        message: data.message,
+      },
+      {
+        userId: s.authorId,
+        summaryKey: verb,
+        url: submissionUrl(s.id),
+        title: s.title,
+      },
+    );
     return { actionId };
   });
 }
@@ -788,27 +800,25 @@ export async function moveSubmission(
       await bumpSubmissionCount(tx, s.consultationId, -1);
       await bumpSubmissionCount(tx, to.id, 1);
     }
-    const actionId = await record(tx, {
-      moderatorId: moderator!.id,
-      action: "move",
-      targetType: "submission",
-      targetId: s.id,
-      reasonCode: data.reasonCode,
-      message: data.message,
-      details: { fromConsultationId: s.consultationId, toConsultationId: to.id },
-    });
-    await tell(tx, {
-      userId: s.authorId,
-      key: actionId,
-      summaryKey: "move",
-      summaryParams: { consultation: to.title },
-      reasonCode: data.reasonCode,
-      message: data.message,
-      url: submissionUrl(s.id),
-      title: s.title,
-      action: "move",
-      actionId,
-    });
+    const actionId = await recordAndTell(
+      tx,
+      {
+        moderatorId: moderator!.id,
+        action: "move",
+        targetType: "submission",
+        targetId: s.id,
+        reasonCode: data.reasonCode,
+        message: data.message,
+        details: { fromConsultationId: s.consultationId, toConsultationId: to.id },
+      },
+      {
+        userId: s.authorId,
+        summaryKey: "move",
+        summaryParams: { consultation: to.title },
+        url: submissionUrl(s.id),
+        title: s.title,
+      },
+    );
     return { actionId };
   });
 }
@@ -832,26 +842,24 @@ export async function editTitle(
       where: { id: s.id },
       data: { title: data.title, originalTitle: s.originalTitle ?? s.title },
     });
-    const actionId = await record(tx, {
-      moderatorId: moderator!.id,
-      action: "edit_title",
-      targetType: "submission",
-      targetId: s.id,
-      reasonCode: data.reasonCode,
-      message: data.message,
-      details: { previousTitle: s.title, newTitle: data.title },
-    });
-    await tell(tx, {
-      userId: s.authorId,
-      key: actionId,
-      summaryKey: "edit_title",
-      reasonCode: data.reasonCode,
-      message: data.message,
-      url: submissionUrl(s.id),
-      title: data.title,
-      action: "edit_title",
-      actionId,
-    });
+    const actionId = await recordAndTell(
+      tx,
+      {
+        moderatorId: moderator!.id,
+        action: "edit_title",
+        targetType: "submission",
+        targetId: s.id,
+        reasonCode: data.reasonCode,
+        message: data.message,
+        details: { previousTitle: s.title, newTitle: data.title },
+      },
+      {
+        userId: s.authorId,
+        summaryKey: "edit_title",
+        url: submissionUrl(s.id),
+        title: data.title,
+      },
+    );
     return { actionId };
   });
 }
@@ -1009,26 +1017,24 @@ export async function unblockUser(
   allow(moderator, "unblock", { userId: data.userId }, "moderation.errors.ownAccount");
   return db.$transaction(async (tx) => {
     const lifted = await liftBlock(tx, moderator!.id, data.userId, !data.keepContentHidden);
-    const actionId = await record(tx, {
-      moderatorId: moderator!.id,
-      action: "unblock",
-      targetType: "user",
-      targetId: data.userId,
-      reasonCode: data.reasonCode,
-      message: data.message,
-      details: lifted,
-    });
-    await tell(tx, {
-      userId: data.userId,
-      key: actionId,
-      summaryKey: "unblock",
-      reasonCode: data.reasonCode,
-      message: data.message,
-      url: "/notifications",
-      title: "",
-      action: "unblock",
-      actionId,
-    });
+    const actionId = await recordAndTell(
+      tx,
+      {
+        moderatorId: moderator!.id,
+        action: "unblock",
+        targetType: "user",
+        targetId: data.userId,
+        reasonCode: data.reasonCode,
+        message: data.message,
+        details: lifted,
+      },
+      {
+        userId: data.userId,
+        summaryKey: "unblock",
+        url: "/notifications",
+        title: "",
+      },
+    );
     return {
       actionId,
       submissionsRestored: lifted.submissionsRestored,
@@ -1098,25 +1104,23 @@ async function decidePending(db: Db, moderator: Actor, input: SubmissionActionIn
         payload: { submissionId: s.id },
       });
     }
-    const actionId = await record(tx, {
-      moderatorId: moderator!.id,
-      action: verb,
-      targetType: "submission",
-      targetId: s.id,
-      reasonCode: data.reasonCode,
-      message: data.message,
-    });
-    await tell(tx, {
-      userId: s.authorId,
-      key: actionId,
-      summaryKey: verb,
-      reasonCode: data.reasonCode,
-      message: data.message,
-      url: submissionUrl(s.id),
-      title: s.title,
-      action: verb,
-      actionId,
-    });
+    const actionId = await recordAndTell(
+      tx,
+      {
+        moderatorId: moderator!.id,
+        action: verb,
+        targetType: "submission",
+        targetId: s.id,
+        reasonCode: data.reasonCode,
+        message: data.message,
+      },
+      {
+        userId: s.authorId,
+        summaryKey: verb,
+        url: submissionUrl(s.id),
+        title: s.title,
+      },
+    );
     return { actionId };
   });
 }
