@@ -1,5 +1,11 @@
 // Every translation, per locale: the core file plus one file per area (app/i18n/areas/<area>.<locale>.json).
 // Each area file holds exactly one top-level key, its area's namespace, so areas never overlap.
+import analysisEl from "./areas/analysis.el.json";
+import analysisEn from "./areas/analysis.en.json";
+import liveEl from "./areas/live.el.json";
+import liveEn from "./areas/live.en.json";
+import priorityEl from "./areas/priority.el.json";
+import priorityEn from "./areas/priority.en.json";
 import commentsEl from "./areas/comments.el.json";
 import commentsEn from "./areas/comments.en.json";
 import consultationsEl from "./areas/consultations.el.json";
@@ -25,6 +31,9 @@ import coreEn from "./en.json";
 
 export const areaMessages = {
   el: [
+    analysisEl,
+    liveEl,
+    priorityEl,
     commentsEl,
     consultationsEl,
     editorEl,
@@ -37,6 +46,9 @@ export const areaMessages = {
     submissionsEl,
   ],
   en: [
+    analysisEn,
+    liveEn,
+    priorityEn,
     commentsEn,
     consultationsEn,
     editorEn,

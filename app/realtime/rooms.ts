@@ -5,4 +5,6 @@ export const rooms = {
   liveSession: (id: string) => `session:${id}`,
   minutes: (id: string) => `minutes:${id}`,
   moderation: () => "moderation",
+  /** Urgent-submission alerts: moderators, directorate and admins. */
+  alerts: () => "alerts",
 };

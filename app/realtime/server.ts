@@ -55,11 +55,16 @@ export function createRealtimeServer(httpServer: HttpServer) {
     socket.on("room:join", (raw: unknown, ack?: (r: { ok: boolean }) => void) => {
       const parsed = clientEvents["room:join"].safeParse(raw);
       const user = (socket.data as SocketData).user;
-      // The moderation queue's room carries what is flagged: moderators only.
+      // The moderation queue's room carries what is flagged: moderators only; urgent alerts also reach
+      // the Directorate and admins.
       const allowed =
         parsed.success &&
         (PUBLIC_ROOM.test(parsed.data.room) ||
-          (parsed.data.room === rooms.moderation() && !!user?.roles.includes("moderator")));
+          (parsed.data.room === rooms.moderation() && !!user?.roles.includes("moderator")) ||
+          (parsed.data.room === rooms.alerts() &&
+            !!user?.roles.some(
+              (role) => role === "moderator" || role === "directorate" || role === "admin",
+            )));
       if (!parsed.success || !allowed) {
         socket.emit("error:input", { event: "room:join", messageKey: "errors.invalid" });
         ack?.({ ok: false });
