@@ -6,14 +6,13 @@
 import { UnrecoverableError, Worker, type Job } from "bullmq";
 import type { Redis } from "ioredis";
 import {
+  announceNotifications,
   notifyForEvent,
-  unreadCounts,
   type CreatedNotification,
   type NotifyEvent,
 } from "~/domain/notifications/notifications.server.ts";
 import { InvalidJobPayload, parseJobPayload, queuePrefix, redisConnection } from "~/jobs/queues.server.ts";
 import { publish as publishToRoom } from "~/realtime/publish.server.ts";
-import { rooms } from "~/realtime/rooms.ts";
 import type { Db } from "~/utils/db.server.ts";
 
 export interface NotifyDeps {
@@ -53,20 +52,7 @@ export async function handleNotifyJob(
 ): Promise<CreatedNotification[]> {
   const event = toEvent(name, payload);
   const created = await notifyForEvent(db, event, deps.eventKey);
-  if (created.length > 0) {
-    const publish = deps.publish ?? publishToRoom;
-    const unread = await unreadCounts(
-      db,
-      created.map((n) => n.userId),
-    );
-    for (const n of created) {
-      publish(rooms.user(n.userId), "notification:new", {
-        id: n.id,
-        type: n.type,
-        unread: unread.get(n.userId) ?? 0,
-      });
-    }
-  }
+  if (created.length > 0) await announceNotifications(db, created, deps.publish ?? publishToRoom);
   return created;
 }
 

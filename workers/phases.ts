@@ -4,11 +4,12 @@
  * BullMQ wrapper plus the job scheduler that enqueues the job every minute (one schedule in Redis, however
  * many worker processes upsert it).
  */
-import { Queue, UnrecoverableError, Worker, type Job } from "bullmq";
+import { UnrecoverableError, type Job, type Queue, type Worker } from "bullmq";
 import type { Redis } from "ioredis";
 import { advanceConsultationPhases, type PhaseAdvance } from "~/domain/consultations/manage.server.ts";
-import { InvalidJobPayload, parseJobPayload, queuePrefix, redisConnection } from "~/jobs/queues.server.ts";
+import { InvalidJobPayload, parseJobPayload } from "~/jobs/queues.server.ts";
 import type { Db } from "~/utils/db.server.ts";
+import { createScheduledWorker } from "./lib/scheduled-worker.ts";
 
 export const SCHEDULE_QUEUE = "schedule";
 export const PHASES_JOB = "phases";
@@ -68,37 +69,12 @@ export interface PhasesWorkerOptions {
  * (retrying while Redis is unreachable); closing the worker closes the scheduling queue too.
  */
 export function createPhasesWorker(opts: PhasesWorkerOptions): Worker {
-  const connection = opts.connection ?? redisConnection({ worker: true });
-  const prefix = opts.prefix ?? queuePrefix();
-  const worker = new Worker(SCHEDULE_QUEUE, (job) => processPhasesJob(opts.db, job), {
-    connection,
-    prefix,
+  return createScheduledWorker({
+    queue: SCHEDULE_QUEUE,
+    process: (job) => processPhasesJob(opts.db, job),
     concurrency: 1,
+    connection: opts.connection,
+    prefix: opts.prefix,
+    schedule: { job: PHASES_JOB, upsert: (queue) => schedulePhases(queue, opts.everyMs) },
   });
-  const queue = new Queue(SCHEDULE_QUEUE, { connection, prefix });
-  queue.on("error", () => {}); // the worker reports connection problems
-  let closed = false;
-  let retry: NodeJS.Timeout | undefined;
-  const upsert = () => {
-    if (closed) return;
-    schedulePhases(queue, opts.everyMs).catch((error: Error) => {
-      console.error(`worker ${SCHEDULE_QUEUE}: could not schedule ${PHASES_JOB}: ${error.message}`);
-      retry = setTimeout(upsert, 5_000);
-      retry.unref();
-    });
-  };
-  upsert();
-  worker.on("closing", () => {
-    closed = true;
-    clearTimeout(retry);
-  });
-  worker.on("closed", () => {
-    void queue
-      .close()
-      .catch(() => {})
-      .finally(() => {
-        if (!opts.connection) connection.disconnect();
-      });
-  });
-  return worker;
 }

@@ -45,20 +45,76 @@ export function Field({ label, name, error, hint, id, ...input }: FieldProps) {
   );
 }
 
+/** What the control of a FieldFrame puts on itself: its error state and the ids of what describes it. */
+export interface FieldAria {
+  "aria-invalid": true | undefined;
+  "aria-describedby": string | undefined;
+}
+
+/**
+ * A labelled control other than a plain input (textarea, select, controlled input), with its hint and error
+ * tied to it for screen readers as in Field: `children` renders the control with id `id`, spreading `aria`.
+ */
+export function FieldFrame({
+  id,
+  label,
+  hint,
+  error,
+  hidden,
+  children,
+}: {
+  id: string;
+  label: ReactNode;
+  hint?: ReactNode;
+  error?: string;
+  hidden?: boolean;
+  children: (aria: FieldAria) => ReactNode;
+}) {
+  const t = useT();
+  const hintId = hint ? `${id}-hint` : undefined;
+  const errorId = error ? `${id}-error` : undefined;
+  return (
+    <div className="field" hidden={hidden}>
+      <label htmlFor={id}>{label}</label>
+      {hint ? (
+        <p className="hint" id={hintId}>
+          {hint}
+        </p>
+      ) : null}
+      {error ? (
+        <p className="field-error" id={errorId}>
+          {t(error)}
+        </p>
+      ) : null}
+      {children({
+        "aria-invalid": error ? true : undefined,
+        "aria-describedby": [hintId, errorId].filter(Boolean).join(" ") || undefined,
+      })}
+    </div>
+  );
+}
+
 export function Checkbox({
   label,
   name,
   error,
+  hint,
+  id: givenId,
   defaultChecked,
 }: {
   label: ReactNode;
   name: string;
   error?: string;
+  /** Shown after the label. */
+  hint?: ReactNode;
+  id?: string;
   defaultChecked?: boolean;
 }) {
   const t = useT();
-  const id = useId();
+  const auto = useId();
+  const id = givenId ?? auto;
   const errorId = error ? `${id}-error` : undefined;
+  const hintId = hint ? `${id}-hint` : undefined;
   return (
     <div className="field checkbox">
       {error ? (
@@ -72,9 +128,14 @@ export function Checkbox({
         name={name}
         defaultChecked={defaultChecked}
         aria-invalid={error ? true : undefined}
-        aria-describedby={errorId}
+        aria-describedby={[errorId, hintId].filter(Boolean).join(" ") || undefined}
       />
       <label htmlFor={id}>{label}</label>
+      {hint ? (
+        <p className="hint" id={hintId}>
+          {hint}
+        </p>
+      ) : null}
     </div>
   );
 }

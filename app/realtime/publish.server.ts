@@ -18,7 +18,15 @@ function getEmitter(): Emitter {
     // reconnect go out once the connection is back instead of failing.
     const redis = createRedis({ enableOfflineQueue: true, maxRetriesPerRequest: 1 });
     redis.on("error", () => {});
-    const emitter = new Emitter(redis, { key: `${getEnv().REDIS_PREFIX}:socket.io` });
+    // The emitter drops PUBLISH's promise: catch its rejection (Redis down) here, or it ends the process.
+    const client = {
+      publish: (channel: string, message: string | Buffer) =>
+        redis.publish(channel, message).catch((error: Error) => {
+          console.warn(`realtime: could not publish: ${error.message}`);
+          return 0;
+        }),
+    };
+    const emitter = new Emitter(client, { key: `${getEnv().REDIS_PREFIX}:socket.io` });
     globalForEmitter.__synochiEmitter = { redis, emitter };
   }
   return globalForEmitter.__synochiEmitter.emitter;

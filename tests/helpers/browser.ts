@@ -98,6 +98,40 @@ export async function newPage(browser: Browser, options: BrowserContextOptions =
   return page;
 }
 
+/**
+ * A page in a new context, signed in by the session cookie of `sessionToken` (none: a visitor) and carrying
+ * the language cookie `lang` when given, both as the server sets them (the session one httpOnly).
+ */
+export async function signedInPage(
+  browser: Browser,
+  baseURL: string,
+  { locale, sessionToken, lang }: { locale: string; sessionToken?: string | null; lang?: "el" | "en" },
+): Promise<Page> {
+  const page = await newPage(browser, { locale, baseURL });
+  const cookies: { name: string; value: string; url: string; httpOnly?: boolean; sameSite: "Lax" }[] = [];
+  if (sessionToken) {
+    cookies.push({
+      name: "synochi_session",
+      value: sessionToken,
+      url: baseURL,
+      httpOnly: true,
+      sameSite: "Lax",
+    });
+  }
+  if (lang) cookies.push({ name: "synochi_lang", value: lang, url: baseURL, sameSite: "Lax" });
+  if (cookies.length > 0) await page.context().addCookies(cookies);
+  return page;
+}
+
+/** Remix hydrates after load; interacting before that would bypass the client-side behaviour under test. */
+export async function hydrated(page: Page): Promise<void> {
+  await page.waitForFunction(
+    () =>
+      document.readyState === "complete" &&
+      !!(window as unknown as { __remixRouter?: unknown }).__remixRouter,
+  );
+}
+
 let axeSource: string | undefined;
 
 export const AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"];

@@ -34,6 +34,8 @@ export interface StartOptions {
 export interface RunningApp {
   url: string;
   port: number;
+  /** The process group id (the tsx process's pid), e.g. to SIGKILL the app in a reliability test. */
+  pid: number;
   mailDir: string;
   /** What the process printed so far (stdout and stderr, the last 64 KiB of each). */
   output: () => string;
@@ -41,6 +43,8 @@ export interface RunningApp {
 }
 
 export interface RunningWorker {
+  /** The process group id (the tsx process's pid), e.g. to SIGKILL the worker in a reliability test. */
+  pid: number;
   mailDir: string;
   output: () => string;
   stop: () => Promise<void>;
@@ -197,7 +201,7 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
     try {
       const res = await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(2_000) });
       if (res.status === 200) {
-        return { url, port, mailDir, output: proc.output, stop };
+        return { url, port, pid: proc.child.pid!, mailDir, output: proc.output, stop };
       }
       lastProblem = `GET /healthz answered ${res.status}: ${tail(await res.text(), 500)}`;
     } catch (error) {
@@ -259,5 +263,5 @@ export async function startWorker(opts: StartOptions): Promise<RunningWorker> {
       `${(error as Error).message}\nstderr:\n${tail(proc.stderr())}\nstdout:\n${tail(proc.stdout(), 2_000)}`,
     );
   }
-  return { mailDir, output: proc.output, stop };
+  return { pid: proc.child.pid!, mailDir, output: proc.output, stop };
 }

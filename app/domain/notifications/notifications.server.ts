@@ -13,6 +13,8 @@ import type { Db, DbOrTx } from "~/utils/db.server.ts";
 import { getEnv } from "~/utils/env.server.ts";
 import { Invalid, NotFound } from "~/utils/errors.server.ts";
 import { newId } from "~/utils/ids.ts";
+import type { publish as publishToRoom } from "~/realtime/publish.server.ts";
+import { rooms } from "~/realtime/rooms.ts";
 import {
   NOTIFICATIONS_PER_PAGE,
   digestPreferenceSchema,
@@ -570,6 +572,28 @@ export async function unreadCounts(db: DbOrTx, userIds: string[]): Promise<Map<s
   });
   for (const row of rows) counts.set(row.userId, row._count._all);
   return counts;
+}
+
+/**
+ * After the commit: each recipient's room gets `notification:new` with their unread count (the bell and the
+ * notifications page update live).
+ */
+export async function announceNotifications(
+  db: DbOrTx,
+  created: readonly { id: string; userId: string; type: string }[],
+  publish: typeof publishToRoom,
+): Promise<void> {
+  const unread = await unreadCounts(
+    db,
+    created.map((n) => n.userId),
+  );
+  for (const n of created) {
+    publish(rooms.user(n.userId), "notification:new", {
+      id: n.id,
+      type: n.type,
+      unread: unread.get(n.userId) ?? 0,
+    });
+  }
 }
 
 // ───────────────────────────── E-mail digest ─────────────────────────────

@@ -1,7 +1,7 @@
 // The consultation form shared by the "new" and "edit" pages (a folder route's extra file is not a route).
 import { Form, useNavigation } from "@remix-run/react";
 import { useEffect, useState, type ReactNode } from "react";
-import { CsrfInput, Field, FormErrors, fieldError } from "~/components/forms.tsx";
+import { Checkbox, CsrfInput, Field, FieldFrame, FormErrors, fieldError } from "~/components/forms.tsx";
 import { RichTextEditor } from "~/components/rich-text-editor.tsx";
 import {
   CONSULTATION_BODY_MAX_CHARS,
@@ -148,34 +148,21 @@ function Select({
   hidden?: boolean;
   children: ReactNode;
 }) {
-  const t = useT();
-  const hintId = hint ? `${id}-hint` : undefined;
-  const errorId = error ? `${id}-error` : undefined;
   return (
-    <div className="field" hidden={hidden}>
-      <label htmlFor={id}>{label}</label>
-      {hint ? (
-        <p className="hint" id={hintId}>
-          {hint}
-        </p>
-      ) : null}
-      {error ? (
-        <p className="field-error" id={errorId}>
-          {t(error)}
-        </p>
-      ) : null}
-      <select
-        id={id}
-        name={name}
-        defaultValue={value === undefined ? defaultValue : undefined}
-        value={value}
-        onChange={onChange ? (e) => onChange(e.target.value) : undefined}
-        aria-invalid={error ? true : undefined}
-        aria-describedby={[hintId, errorId].filter(Boolean).join(" ") || undefined}
-      >
-        {children}
-      </select>
-    </div>
+    <FieldFrame id={id} label={label} hint={hint} error={error} hidden={hidden}>
+      {(aria) => (
+        <select
+          id={id}
+          name={name}
+          defaultValue={value === undefined ? defaultValue : undefined}
+          value={value}
+          onChange={onChange ? (e) => onChange(e.target.value) : undefined}
+          {...aria}
+        >
+          {children}
+        </select>
+      )}
+    </FieldFrame>
   );
 }
 
@@ -294,27 +281,24 @@ export function ConsultationForm({
         autoCapitalize="none"
         spellCheck={false}
       />
-      <div className="field">
-        <label htmlFor="summary">{t("manage.fields.summary")}</label>
-        <p className="hint" id="summary-hint">
-          {t("manage.hints.summary")}
-        </p>
-        {err("summary") ? (
-          <p className="field-error" id="summary-error">
-            {t(err("summary")!)}
-          </p>
-        ) : null}
-        <textarea
-          id="summary"
-          name="summary"
-          rows={4}
-          maxLength={600}
-          defaultValue={values.summary}
-          aria-invalid={err("summary") ? true : undefined}
-          aria-describedby={["summary-hint", err("summary") ? "summary-error" : ""].filter(Boolean).join(" ")}
-          required
-        />
-      </div>
+      <FieldFrame
+        id="summary"
+        label={t("manage.fields.summary")}
+        hint={t("manage.hints.summary")}
+        error={err("summary")}
+      >
+        {(aria) => (
+          <textarea
+            id="summary"
+            name="summary"
+            rows={4}
+            maxLength={600}
+            defaultValue={values.summary}
+            {...aria}
+            required
+          />
+        )}
+      </FieldFrame>
 
       <RichTextEditor
         name="body"
@@ -465,19 +449,13 @@ export function ConsultationForm({
         </Select>
       </fieldset>
 
-      <div className="field checkbox">
-        <input
-          type="checkbox"
-          id="preModeration"
-          name="preModeration"
-          defaultChecked={values.preModeration}
-          aria-describedby="preModeration-hint"
-        />
-        <label htmlFor="preModeration">{t("manage.fields.preModeration")}</label>
-        <p className="hint" id="preModeration-hint">
-          {t("manage.hints.preModeration")}
-        </p>
-      </div>
+      <Checkbox
+        id="preModeration"
+        name="preModeration"
+        label={t("manage.fields.preModeration")}
+        hint={t("manage.hints.preModeration")}
+        defaultChecked={values.preModeration}
+      />
 
       <p>
         <button type="submit" className="button primary" disabled={busy}>

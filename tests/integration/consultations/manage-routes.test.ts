@@ -10,6 +10,7 @@ import { upsertGeographyAndTaxonomy } from "../../../prisma/seed.ts";
 import { consoleErrorsOf, expectNoAxeViolations, newPage, useBrowser } from "../../helpers/browser.ts";
 import { useTestDatabase } from "../../helpers/db.ts";
 import { createSessionToken, createUser } from "../../helpers/factories.ts";
+import { httpClient, html } from "../../helpers/http.ts";
 import { useTestRedis } from "../../helpers/redis.ts";
 import { startApp, type RunningApp } from "../../helpers/server.ts";
 
@@ -17,9 +18,12 @@ const testDb = useTestDatabase();
 useTestRedis();
 const browser = useBrowser();
 
-const FORM = "application/x-www-form-urlencoded";
 const el = manageEl.manage;
 let app: RunningApp;
+const { signedIn, get, post } = httpClient(
+  () => app.url,
+  () => testDb().prisma,
+);
 
 beforeAll(async () => {
   await upsertGeographyAndTaxonomy(testDb().prisma);
@@ -29,54 +33,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await app?.stop();
 });
-
-type Cookies = Record<string, string>;
-
-const cookieHeader = (cookies: Cookies) =>
-  Object.entries(cookies)
-    .map(([k, v]) => `${k}=${v}`)
-    .join("; ");
-
-/** A visitor's CSRF token, from the cookie the server sets on a GET. */
-async function csrfToken(): Promise<string> {
-  const res = await fetch(`${app.url}/terms`, { redirect: "manual" });
-  await res.arrayBuffer();
-  for (const raw of res.headers.getSetCookie()) {
-    const m = /^synochi_csrf=([^;]+)/.exec(raw);
-    if (m) return m[1];
-  }
-  throw new Error("No synochi_csrf cookie set");
-}
-
-async function signedIn(roles: ("citizen" | "moderator" | "directorate" | "admin")[]): Promise<Cookies> {
-  const user = await createUser(testDb().prisma, { roles });
-  return {
-    synochi_session: await createSessionToken(testDb().prisma, user.id),
-    synochi_csrf: await csrfToken(),
-  };
-}
-
-const get = (path: string, cookies: Cookies = {}) =>
-  fetch(`${app.url}${path}`, { redirect: "manual", headers: { Cookie: cookieHeader(cookies) } });
-
-function post(path: string, cookies: Cookies, fields: [string, string][]) {
-  const body = new URLSearchParams([["_csrf", cookies.synochi_csrf ?? ""], ...fields]);
-  return fetch(`${app.url}${path}`, {
-    method: "POST",
-    redirect: "manual",
-    headers: { "Content-Type": FORM, Cookie: cookieHeader(cookies) },
-    body,
-  });
-}
-
-/** Text as React writes it into HTML. */
-const html = (text: string) =>
-  text
-    .replace(/&/g, "&amp;")
-    .replace(/</g, "&lt;")
-    .replace(/>/g, "&gt;")
-    .replace(/"/g, "&quot;")
-    .replace(/'/g, "&#x27;");
 
 describe("/manage/consultations", () => {
   it("answers 403 to citizens and moderators, sends visitors to log in, and lets the Directorate in", async () => {
