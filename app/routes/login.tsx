@@ -53,6 +53,11 @@ export default function Login() {
     <section className="narrow" aria-labelledby="login-title">
       <h1 id="login-title">{t("accounts.login.title")}</h1>
       <FormErrors result={result} />
+      {result && "formError" in result && result.formError?.key.startsWith("accounts.errors.blocked") ? (
+        <p>
+          <Link to="/appeal">{t("moderation.appeal.loginLink")}</Link>
+        </p>
+      ) : null}
       <Form method="post" noValidate>
         <CsrfInput />
         <input type="hidden" name="redirectTo" value={params.get("redirectTo") ?? ""} />

@@ -20,6 +20,7 @@ import {
   claimItem,
   decideAppeal,
   dismissFlags,
+  getModerationSettings,
   hideContent,
   lockThread,
   moderationQueue,
@@ -85,7 +86,8 @@ export async function action({ request }: ActionFunctionArgs) {
     if (!isIntent(intent)) throw new Invalid({}, "moderation.queue.invalidIntent");
     switch (intent) {
       case "claim": {
-        const result = await claimItem(db, user, { targetType, targetId });
+        const { claimMinutes } = await getModerationSettings(db);
+        const result = await claimItem(db, user, { targetType, targetId }, claimMinutes * 60);
         if (!result.claimed) {
           throw new DomainError(409, "moderation.queue.claimedByOther", { name: result.moderatorName });
         }
@@ -241,6 +243,31 @@ function ActionButtons({ intents }: { intents: Intent[] }) {
   );
 }
 
+/** Links to the pages of the actions that need more than a button (merge, move, title, block). */
+function MoreActions({
+  targetType,
+  targetId,
+  authorId,
+}: {
+  targetType: string;
+  targetId: string;
+  authorId: string | null;
+}) {
+  const t = useT();
+  return (
+    <p className="inline-form">
+      {targetType === "submission" ? (
+        <Link to={`/moderation/submissions/${targetId}`}>{t("moderation.queue.moreSubmission")}</Link>
+      ) : null}
+      {authorId ? (
+        <Link to={`/moderation/users/${authorId}`}>
+          {t(targetType === "user" ? "moderation.queue.moreUser" : "moderation.queue.moreAuthor")}
+        </Link>
+      ) : null}
+    </p>
+  );
+}
+
 export default function ModerationQueue() {
   const t = useT();
   const locale = useLocale();
@@ -302,6 +329,7 @@ export default function ModerationQueue() {
                   })}
                 </p>
                 {item.hidden ? <p className="badge">{t("moderation.queue.hidden")}</p> : null}
+                <MoreActions targetType={item.targetType} targetId={item.targetId} authorId={item.authorId} />
                 <ItemErrors result={result} itemKey={key} />
                 {!item.canAct ? (
                   <p className="muted">{t("moderation.queue.ownContent")}</p>
@@ -339,6 +367,7 @@ export default function ModerationQueue() {
             return (
               <li key={key} id={domId} className="card stack">
                 <h3>{item.title}</h3>
+                <MoreActions targetType="submission" targetId={item.submissionId} authorId={item.authorId} />
                 <p className="muted">
                   {t("moderation.queue.consultation", { title: item.consultationTitle })}
                   {" · "}
@@ -393,6 +422,11 @@ export default function ModerationQueue() {
                   {t("moderation.queue.submittedAt", { date: formatDateTime(locale, item.createdAt) })}
                 </p>
                 <blockquote aria-label={t("moderation.queue.appealText")}>{item.text}</blockquote>
+                <MoreActions
+                  targetType={item.action.targetType}
+                  targetId={item.action.targetId}
+                  authorId={item.appellantId}
+                />
                 <ItemErrors result={result} itemKey={key} />
                 {!item.canDecide ? (
                   <p className="muted">{t("moderation.queue.ownDecision")}</p>

@@ -31,12 +31,14 @@ import {
   parsePage,
   type NotificationPayload,
 } from "~/domain/notifications/notifications.schema.ts";
-import { formatDateTime } from "~/i18n/i18n.ts";
+import { MODERATION_NOTIFICATION_TYPE, moderationNoticeText } from "~/domain/moderation/moderation.server.ts";
+import { createT, formatDateTime } from "~/i18n/i18n.ts";
 import { useLocale, useT } from "~/i18n/useT.ts";
 import { useSocketEvent } from "~/realtime/client.ts";
 import { readForm } from "~/utils/csrf.server.ts";
 import { getDb } from "~/utils/db.server.ts";
 import { actionError } from "~/utils/errors.server.ts";
+import { getLocale } from "~/utils/locale.server.ts";
 import { pageTitle } from "~/utils/meta.ts";
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "notifications.title");
@@ -50,7 +52,39 @@ export async function loader({ request }: LoaderFunctionArgs) {
     getDigestPreference(db, user.id),
     listFollowedTargets(db, user.id),
   ]);
-  return { ...list, digest, follows };
+  // Moderation notices are worded here, from their stored payload, in the reader's language: what was
+  // decided, the rule applied and the moderator's own message, with the way to appeal when there is one.
+  const moderationIds = list.items.filter((i) => i.type === MODERATION_NOTIFICATION_TYPE).map((i) => i.id);
+  const raw = moderationIds.length
+    ? await db.notification.findMany({
+        where: { id: { in: moderationIds }, userId: user.id },
+        select: { id: true, payload: true },
+      })
+    : [];
+  const locale = getLocale(request, user.locale);
+  const t = createT(locale);
+  const moderation: Record<string, ModerationNoticeView> = {};
+  for (const row of raw) {
+    const text = moderationNoticeText(t, locale, row.payload);
+    if (!text) continue;
+    const status = (row.payload as { status?: unknown } | null)?.status;
+    moderation[row.id] = {
+      ...text,
+      appealUrl:
+        text.actionId && (status === "hide" || status === "reject")
+          ? `/appeal?action=${text.actionId}`
+          : null,
+    };
+  }
+  return { ...list, digest, follows, moderation };
+}
+
+interface ModerationNoticeView {
+  summary: string;
+  reason: string;
+  message: string;
+  /** The appeal page for a decision the reader may appeal (hidden or rejected content). */
+  appealUrl: string | null;
 }
 
 /**
@@ -90,13 +124,15 @@ function pageHref(page: number): string {
 
 function NotificationRow({
   item,
+  moderation,
 }: {
   item: { id: string; type: string; payload: NotificationPayload; read: boolean; createdAt: Date | string };
+  moderation?: ModerationNoticeView;
 }) {
   const t = useT();
   const locale = useLocale();
   const textId = useId();
-  const text = notificationText(t, item.type, item.payload);
+  const text = moderation ? moderation.summary : notificationText(t, item.type, item.payload);
   return (
     <li className={`notification-item${item.read ? "" : " is-unread"}`}>
       <div className="notification-main">
@@ -115,6 +151,21 @@ function NotificationRow({
             </>
           ) : null}
         </p>
+        {moderation ? (
+          <div className="notification-moderation">
+            <p>{t("notifications.moderation.rule", { rule: moderation.reason })}</p>
+            <p>
+              {t("notifications.moderation.message", {
+                message: moderation.message || t("moderation.notice.noMessage"),
+              })}
+            </p>
+            {moderation.appealUrl ? (
+              <p>
+                <Link to={moderation.appealUrl}>{t("notifications.moderation.appeal")}</Link>
+              </p>
+            ) : null}
+          </div>
+        ) : null}
         <p className="notification-time meta">
           <time dateTime={new Date(item.createdAt).toISOString()}>
             {formatDateTime(locale, item.createdAt)}
@@ -187,7 +238,7 @@ export default function Notifications() {
           </h2>
           <ul className="notification-list plain">
             {page.items.map((item) => (
-              <NotificationRow key={item.id} item={item} />
+              <NotificationRow key={item.id} item={item} moderation={page.moderation[item.id]} />
             ))}
           </ul>
         </section>

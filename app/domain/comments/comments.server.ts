@@ -6,6 +6,7 @@ import { fieldErrorsOf } from "~/domain/accounts/accounts.schema.ts";
 import { can, type Actor } from "~/domain/accounts/policy.ts";
 import { isOpenForInput } from "~/domain/consultations/consultations.server.ts";
 import { addOutboxEvent } from "~/domain/outbox/outbox.server.ts";
+import { schedulePriorityRecompute } from "~/domain/priority/priority.server.ts";
 import { limitPosting } from "~/domain/submissions/submissions.server.ts";
 import { Prisma } from "~/generated/prisma/client.ts";
 import type { CommentView, ThreadNode } from "~/realtime/events.ts";
@@ -143,7 +144,7 @@ export async function createComment(
     }
     depth = parent.depth + 1;
   }
-  await limitPosting(actor.id, "comment");
+  await limitPosting(actor.id, "comment", db);
   const id = newId();
   const { view, counts } = await db.$transaction(async (tx) => {
     const row = await tx.comment.create({
@@ -171,6 +172,8 @@ export async function createComment(
       name: "comment.created",
       payload: { commentId: id },
     });
+    // Commenters count in the score's support (alignment) and breadth.
+    if ("submissionId" in target) await schedulePriorityRecompute(tx, { submissionId: target.submissionId });
     return { view: toCommentView(row), counts };
   });
   const room = rooms.consultation(consultation.id);

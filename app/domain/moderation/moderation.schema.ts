@@ -222,11 +222,52 @@ export const claimSchema = z.object({
 });
 export type ClaimInput = FormInput<typeof claimSchema>;
 
-/** Admin setting keys and their defaults. */
+/** Admin setting keys (Setting rows) and their defaults. */
 export const MODERATION_SETTING_KEYS = {
   autoHideFlags: "moderation.autoHideFlags",
   flagsPerHour: "moderation.flagsPerHour",
+  submissionsPerHour: "moderation.submissionsPerHour",
+  commentsPerHour: "moderation.commentsPerHour",
+  claimMinutes: "moderation.claimMinutes",
 } as const;
+export type ModerationSettingName = keyof typeof MODERATION_SETTING_KEYS;
 export const DEFAULT_AUTO_HIDE_FLAGS = 3;
 /** Flags one participant may file per hour (a few people must not be able to hide everything). */
 export const DEFAULT_FLAGS_PER_HOUR = 30;
+/** How long a queue claim holds before another moderator may take the item over. */
+export const DEFAULT_CLAIM_MINUTES = 5;
+
+/** Bounds of each setting (inclusive); the form and the reader agree on them. */
+export const SETTING_BOUNDS: Record<ModerationSettingName, { min: number; max: number }> = {
+  autoHideFlags: { min: 1, max: 1_000 },
+  flagsPerHour: { min: 1, max: 100_000 },
+  submissionsPerHour: { min: 1, max: 100_000 },
+  commentsPerHour: { min: 1, max: 100_000 },
+  claimMinutes: { min: 1, max: 60 },
+};
+
+const settingField = (name: ModerationSettingName) =>
+  z.preprocess(
+    (v) => (typeof v === "string" ? v.trim() : v),
+    z
+      .string({ error: `moderation.settings.errors.${name}` })
+      .regex(/^\d{1,7}$/, `moderation.settings.errors.${name}`)
+      .transform(Number)
+      .pipe(
+        z
+          .number()
+          .int()
+          .min(SETTING_BOUNDS[name].min, `moderation.settings.errors.${name}`)
+          .max(SETTING_BOUNDS[name].max, `moderation.settings.errors.${name}`),
+      ),
+  );
+
+/** The admin settings form: every field a whole number within its bounds. */
+export const moderationSettingsSchema = z.object({
+  autoHideFlags: settingField("autoHideFlags"),
+  flagsPerHour: settingField("flagsPerHour"),
+  submissionsPerHour: settingField("submissionsPerHour"),
+  commentsPerHour: settingField("commentsPerHour"),
+  claimMinutes: settingField("claimMinutes"),
+});
+export type ModerationSettingsInput = FormInput<typeof moderationSettingsSchema>;

@@ -4,9 +4,11 @@
  * claims. Every write happens in one transaction with its log row, the author's notification and the e-mail
  * (outbox); counters on consultations, submissions and articles stay exact.
  */
+import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
 import { z } from "zod";
 import { fieldErrorsOf } from "~/domain/accounts/accounts.schema.ts";
 import type { Actor } from "~/domain/accounts/policy.ts";
+import { announceNotifications } from "~/domain/notifications/notifications.server.ts";
 import { addOutboxEvent } from "~/domain/outbox/outbox.server.ts";
 import { Prisma } from "~/generated/prisma/client.ts";
 import type { ModerationActionType, ModerationTarget } from "~/generated/prisma/enums.ts";
@@ -17,14 +19,13 @@ import { Forbidden, Invalid, NotFound, RateLimited } from "~/utils/errors.server
 import { newId } from "~/utils/ids.ts";
 import { hitRateLimit } from "~/utils/rate-limit.server.ts";
 import { getRedis, redisKey } from "~/utils/redis.server.ts";
+import { publish } from "~/realtime/publish.server.ts";
 import { canModerate, type ModerationThing, type ModerationVerb } from "./moderation.policy.ts";
+import { getModerationSettings } from "./settings.server.ts";
 import {
-  DEFAULT_AUTO_HIDE_FLAGS,
-  DEFAULT_FLAGS_PER_HOUR,
   FLAG_REASONS,
   REASON_CODES,
   LOG_PAGE_SIZE,
-  MODERATION_SETTING_KEYS,
   appealSchema,
   blockSchema,
   claimSchema,
@@ -73,42 +74,41 @@ function allow(
   if (!canModerate(actor, verb, thing)) throw new Forbidden(key);
 }
 
+/** Notifications written in a transaction, announced live once it commits. */
+const toldIn = new WeakMap<object, { userId: string; id: string }[]>();
+
+/**
+ * A transaction whose moderation notices reach their readers live: after the commit, each told user's
+ * room gets `notification:new` with their unread count (the bell and the notifications page update).
+ */
+async function transact<T>(db: Db, fn: (tx: Tx) => Promise<T>): Promise<T> {
+  const told: { userId: string; id: string }[] = [];
+  const result = await db.$transaction(async (tx) => {
+    toldIn.set(tx, told);
+    return fn(tx);
+  });
+  if (told.length > 0) {
+    try {
+      await announceNotifications(
+        db,
+        told.map((n) => ({ ...n, type: MODERATION_NOTIFICATION_TYPE })),
+        publish,
+      );
+    } catch (error) {
+      // Committed already: a reader who misses the live event sees the notice on their next page load.
+      console.warn(`moderation: could not announce notices: ${(error as Error).message}`);
+    }
+  }
+  return result;
+}
+
 function isUniqueViolation(error: unknown): boolean {
   return error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002";
 }
 
 // ───────────────────────────── Settings ─────────────────────────────
 
-export interface ModerationSettings {
-  /** Distinct open flags that hide a submission or comment pending review. */
-  autoHideFlags: number;
-  /** Flags one participant may file per hour. */
-  flagsPerHour: number;
-}
-
-/** A positive whole number setting (a JSON number or numeric string), or the default. */
-function intSetting(value: unknown, fallback: number, max: number): number {
-  const n =
-    typeof value === "number"
-      ? value
-      : typeof value === "string" && /^\d+$/.test(value)
-        ? Number(value)
-        : NaN;
-  return Number.isInteger(n) && n >= 1 && n <= max ? n : fallback;
-}
-
-/** Admin-tunable moderation settings (Setting rows), with defaults for missing or malformed values. */
-export async function getModerationSettings(db: DbOrTx): Promise<ModerationSettings> {
-  const rows = await db.setting.findMany({
-    where: { key: { in: Object.values(MODERATION_SETTING_KEYS) } },
-    select: { key: true, value: true },
-  });
-  const value = (key: string) => rows.find((r) => r.key === key)?.value;
-  return {
-    autoHideFlags: intSetting(value(MODERATION_SETTING_KEYS.autoHideFlags), DEFAULT_AUTO_HIDE_FLAGS, 1_000),
-    flagsPerHour: intSetting(value(MODERATION_SETTING_KEYS.flagsPerHour), DEFAULT_FLAGS_PER_HOUR, 100_000),
-  };
-}
+export { getModerationSettings, type ModerationSettings } from "./settings.server.ts";
 
 /**
  * Per-participant flag limit, kept in Redis. When Redis is unreachable the flag goes through: a report of
@@ -289,6 +289,8 @@ interface Message {
   reasonCode: string;
   message: string;
   url: string;
+  /** The e-mail's link when it differs from the in-app one (a blocked user's signed appeal link). */
+  mailUrl?: string;
   title: string;
   action: string;
   actionId?: string;
@@ -316,9 +318,10 @@ async function tell(tx: Tx, m: Message): Promise<void> {
     summaryParams: m.summaryParams ?? {},
     ...(m.actionId ? { actionId: m.actionId } : {}),
   };
+  const notificationId = newId();
   await tx.notification.create({
     data: {
-      id: newId(),
+      id: notificationId,
       userId: m.userId,
       type: MODERATION_NOTIFICATION_TYPE,
       payload,
@@ -326,6 +329,7 @@ async function tell(tx: Tx, m: Message): Promise<void> {
       emailedAt: now,
     },
   });
+  toldIn.get(tx)?.push({ userId: m.userId, id: notificationId });
   const locale: Locale = isLocale(user.locale) ? user.locale : "el";
   const t = createT(locale);
   const text = moderationNoticeText(t, locale, payload);
@@ -343,7 +347,7 @@ async function tell(tx: Tx, m: Message): Promise<void> {
         summary: text.summary,
         reason: text.reason,
         message: text.message || t("moderation.notice.noMessage"),
-        url: `${getEnv().APP_URL.replace(/\/+$/, "")}${m.url}`,
+        url: `${getEnv().APP_URL.replace(/\/+$/, "")}${m.mailUrl ?? m.url}`,
       },
     },
   });
@@ -442,7 +446,7 @@ export async function flagContent(db: Db, actor: Actor, input: FlagInput): Promi
   const { autoHideFlags, flagsPerHour } = await getModerationSettings(db);
   await limitFlags(actor.id, flagsPerHour);
   try {
-    return await db.$transaction(async (tx) => {
+    return await transact(db, async (tx) => {
       let author: string;
       let hide: (() => Promise<boolean>) | null = null;
       let notice: Omit<Message, "userId" | "key"> | null = null;
@@ -534,7 +538,7 @@ export async function hideContent(
 ): Promise<{ actionId: string }> {
   allow(moderator, "hide");
   const data = parse(contentActionSchema, input);
-  return db.$transaction(async (tx) => {
+  return transact(db, async (tx) => {
     const { target, hidden, url, title } = await loadContent(tx, data.targetType, data.targetId);
     allow(moderator, "hide", { authorIds: [target.authorId] }, "moderation.errors.ownContent");
     let changed = false;
@@ -591,7 +595,7 @@ export async function restoreContent(
 ): Promise<{ actionId: string }> {
   allow(moderator, "restore");
   const data = parse(contentActionSchema, input);
-  return db.$transaction(async (tx) => {
+  return transact(db, async (tx) => {
     const { target, hidden, url, title } = await loadContent(tx, data.targetType, data.targetId);
     allow(moderator, "restore", { authorIds: [target.authorId] }, "moderation.errors.ownContent");
     if (!hidden) throw new Invalid({}, "moderation.errors.notHidden");
@@ -631,7 +635,7 @@ async function setLock(db: Db, moderator: Actor, input: SubmissionActionInput, l
   const verb = lock ? "lock" : "unlock";
   allow(moderator, verb);
   const data = parse(submissionActionSchema, input);
-  return db.$transaction(async (tx) => {
+  return transact(db, async (tx) => {
     const s = await lockSubmission(tx, data.submissionId);
     allow(moderator, verb, { authorIds: [s.authorId] }, "moderation.errors.ownContent");
     if (lock === !!s.lockedAt)
@@ -688,7 +692,7 @@ export async function mergeSubmissions(db: Db, moderator: Actor, input: MergeInp
   allow(moderator, "merge");
   const data = parse(mergeSchema, input);
   if (data.sourceId === data.targetId) throw new Invalid({ targetId: "moderation.errors.mergeIntoItself" });
-  return db.$transaction(async (tx) => {
+  return transact(db, async (tx) => {
     // Lock both rows in a fixed order, so two merges of the same pair cannot deadlock.
     const [first, second] = [data.sourceId, data.targetId].sort();
     const locked = new Map([
@@ -776,7 +780,7 @@ export async function moveSubmission(
 ): Promise<{ actionId: string }> {
   allow(moderator, "move");
   const data = parse(moveSchema, input);
-  return db.$transaction(async (tx) => {
+  return transact(db, async (tx) => {
     const s = await lockSubmission(tx, data.submissionId);
     allow(moderator, "move", { authorIds: [s.authorId] }, "moderation.errors.ownContent");
     if (s.status === "merged" || s.status === "withdrawn")
@@ -833,7 +837,7 @@ export async function editTitle(
 ): Promise<{ actionId: string }> {
   allow(moderator, "edit_title");
   const data = parse(editTitleSchema, input);
-  return db.$transaction(async (tx) => {
+  return transact(db, async (tx) => {
     const s = await lockSubmission(tx, data.submissionId);
     allow(moderator, "edit_title", { authorIds: [s.authorId] }, "moderation.errors.ownContent");
     if (s.title === data.title)
@@ -926,7 +930,7 @@ export async function blockUser(
   allow(moderator, "block");
   const data = parse(blockSchema, input);
   allow(moderator, "block", { userId: data.userId }, "moderation.errors.ownAccount");
-  return db.$transaction(async (tx) => {
+  return transact(db, async (tx) => {
     const rows = await tx.$queryRaw<{ id: string; erasedAt: Date | null }[]>`
       SELECT id, "erasedAt" FROM "User" WHERE id = ${data.userId} FOR UPDATE`;
     if (!rows[0] || rows[0].erasedAt) throw new NotFound("moderation.errors.userNotFound");
@@ -968,6 +972,8 @@ export async function blockUser(
       reasonCode: data.reasonCode,
       message: data.message,
       url: "/notifications",
+      // Blocked users cannot sign in: their e-mail carries a signed link to appeal without signing in.
+      mailUrl: appealPath(actionId, await appealSecret(tx)),
       title: "",
       action: "block",
       actionId,
@@ -1015,7 +1021,7 @@ export async function unblockUser(
   allow(moderator, "unblock");
   const data = parse(unblockSchema, input);
   allow(moderator, "unblock", { userId: data.userId }, "moderation.errors.ownAccount");
-  return db.$transaction(async (tx) => {
+  return transact(db, async (tx) => {
     const lifted = await liftBlock(tx, moderator!.id, data.userId, !data.keepContentHidden);
     const actionId = await recordAndTell(
       tx,
@@ -1056,7 +1062,7 @@ export async function dismissFlags(
 ): Promise<{ actionId: string; dismissed: number }> {
   allow(moderator, "dismiss_flags");
   const data = parse(dismissFlagsSchema, input);
-  return db.$transaction(async (tx) => {
+  return transact(db, async (tx) => {
     let authorId: string;
     if (data.targetType === "submission") authorId = (await lockSubmission(tx, data.targetId)).authorId;
     else if (data.targetType === "comment") authorId = (await lockComment(tx, data.targetId)).authorId;
@@ -1087,7 +1093,7 @@ async function decidePending(db: Db, moderator: Actor, input: SubmissionActionIn
   const verb = approve ? "approve" : "reject";
   allow(moderator, verb);
   const data = parse(submissionActionSchema, input);
-  return db.$transaction(async (tx) => {
+  return transact(db, async (tx) => {
     const s = await lockSubmission(tx, data.submissionId);
     allow(moderator, verb, { authorIds: [s.authorId] }, "moderation.errors.ownContent");
     if (s.status !== "pending_review") throw new Invalid({}, "moderation.errors.notPending");
@@ -1173,6 +1179,18 @@ async function stillInForce(
   return c?.status === "hidden";
 }
 
+/** Creates the one appeal a user may make against an action (the unique row refuses a second). */
+async function createAppeal(db: Db, appellantId: string, actionId: string, text: string) {
+  const appealId = newId();
+  try {
+    await db.appeal.create({ data: { id: appealId, actionId, appellantId, text } });
+  } catch (error) {
+    if (isUniqueViolation(error)) throw new Invalid({}, "moderation.errors.alreadyAppealed");
+    throw error;
+  }
+  return { appealId };
+}
+
 /** The affected user appeals a hide or a block once, with a text; a different moderator decides. */
 export async function appeal(db: Db, actor: Actor, input: AppealInput): Promise<{ appealId: string }> {
   if (!actor) throw new Forbidden("moderation.errors.forbidden");
@@ -1188,16 +1206,231 @@ export async function appeal(db: Db, actor: Actor, input: AppealInput): Promise<
     throw new NotFound("moderation.errors.actionNotFound");
   if (!APPEALABLE.has(action.action)) throw new Invalid({}, "moderation.errors.notAppealable");
   if (!(await stillInForce(db, action))) throw new Invalid({}, "moderation.errors.nothingToAppeal");
-  const appealId = newId();
-  try {
-    await db.appeal.create({
-      data: { id: appealId, actionId: action.id, appellantId: actor.id, text: data.text },
-    });
-  } catch (error) {
-    if (isUniqueViolation(error)) throw new Invalid({}, "moderation.errors.alreadyAppealed");
-    throw error;
+  return createAppeal(db, actor.id, action.id, data.text);
+}
+
+export interface AppealContext {
+  actionId: string;
+  action: ModerationActionType;
+  targetType: ModerationTarget;
+  reasonCode: string;
+  message: string;
+  createdAt: Date;
+  /** The block's end (blocks only; null: indefinitely). */
+  endsAt: string | null;
+  /** Title of the content acted on ("" for a block). */
+  title: string;
+  /** What the affected user may do now. */
+  state: "open" | "appealed" | "not_appealable" | "not_in_force";
+  /** The appeal already made, with its outcome once decided. */
+  appealStatus: "pending" | "upheld" | "rejected" | null;
+}
+
+/** What an appeal page shows the affected user about an action, and whether they may still appeal it. */
+async function appealContextOf(db: DbOrTx, appellantId: string, actionId: string): Promise<AppealContext> {
+  const action = await db.moderationAction.findUnique({
+    where: { id: actionId },
+    select: {
+      id: true,
+      action: true,
+      targetType: true,
+      targetId: true,
+      details: true,
+      reasonCode: true,
+      message: true,
+      createdAt: true,
+      appeals: { where: { appellantId }, select: { status: true } },
+    },
+  });
+  if (!action || (await affectedUserOf(db, action)) !== appellantId)
+    throw new NotFound("moderation.errors.actionNotFound");
+  let title = "";
+  if (action.targetType === "submission") {
+    title =
+      (await db.submission.findUnique({ where: { id: action.targetId }, select: { title: true } }))?.title ??
+      "";
+  } else if (action.targetType === "comment") {
+    const c = await db.comment.findUnique({ where: { id: action.targetId }, select: { body: true } });
+    title = c ? excerptOf(c.body, 120) : "";
   }
-  return { appealId };
+  const appealStatus = action.appeals[0]?.status ?? null;
+  const state = appealStatus
+    ? "appealed"
+    : !APPEALABLE.has(action.action)
+      ? "not_appealable"
+      : (await stillInForce(db, action))
+        ? "open"
+        : "not_in_force";
+  const endsAt = (action.details as { endsAt?: unknown } | null)?.endsAt;
+  return {
+    actionId: action.id,
+    action: action.action,
+    targetType: action.targetType,
+    reasonCode: action.reasonCode,
+    message: action.message,
+    createdAt: action.createdAt,
+    endsAt: typeof endsAt === "string" ? endsAt : null,
+    title,
+    state,
+    appealStatus,
+  };
+}
+
+/** The signed-in affected user's view of an action they may appeal (someone else's is "not found"). */
+export async function appealContext(db: DbOrTx, actor: Actor, actionId: unknown): Promise<AppealContext> {
+  if (!actor) throw new Forbidden("moderation.errors.forbidden");
+  const id = z.uuid().safeParse(actionId);
+  if (!id.success) throw new NotFound("moderation.errors.actionNotFound");
+  return appealContextOf(db, actor.id, id.data);
+}
+
+// ───────────────────────────── Signed appeal links (blocked users) ─────────────────────────────
+
+/** How long the link in a block e-mail stays valid. */
+export const APPEAL_LINK_DAYS = 30;
+const APPEAL_SECRET_KEY = "moderation.appealLinkSecret";
+
+/**
+ * The key that signs appeal links: random, created once and kept in the Setting table, so every app
+ * process and restart agrees on it and no deployment has to configure one.
+ */
+export async function appealSecret(db: DbOrTx): Promise<string> {
+  const fresh = randomBytes(32).toString("base64url");
+  await db.$executeRaw`
+    INSERT INTO "Setting" (key, value, "updatedAt") VALUES (${APPEAL_SECRET_KEY}, to_jsonb(${fresh}::text), now())
+    ON CONFLICT (key) DO NOTHING`;
+  const row = await db.setting.findUniqueOrThrow({ where: { key: APPEAL_SECRET_KEY } });
+  if (typeof row.value !== "string" || row.value.length < 32) throw new Error("Malformed appeal secret");
+  return row.value;
+}
+
+function signAppeal(secret: string, body: string): string {
+  return createHmac("sha256", secret).update(`appeal:${body}`).digest("base64url");
+}
+
+/** A signed, expiring token naming a block action: `<actionId>.<expiry in epoch seconds>.<HMAC>`. */
+export function appealToken(actionId: string, secret: string, now = Date.now()): string {
+  const body = `${actionId}.${Math.floor(now / 1000) + APPEAL_LINK_DAYS * 86_400}`;
+  return `${body}.${signAppeal(secret, body)}`;
+}
+
+export function appealPath(actionId: string, secret: string): string {
+  return `/appeal/${appealToken(actionId, secret)}`;
+}
+
+/** The action id of a genuine, unexpired token; NotFound for anything else (tampered, expired, garbled). */
+export function verifyAppealToken(token: string, secret: string, now = Date.now()): string {
+  const m = /^([0-9a-f-]{36})\.(\d{1,12})\.([A-Za-z0-9_-]{43})$/.exec(token);
+  if (!m) throw new NotFound("moderation.errors.appealLinkInvalid");
+  const expected = Buffer.from(signAppeal(secret, `${m[1]}.${m[2]}`));
+  const given = Buffer.from(m[3]);
+  if (expected.length !== given.length || !timingSafeEqual(expected, given))
+    throw new NotFound("moderation.errors.appealLinkInvalid");
+  if (Number(m[2]) * 1000 <= now) throw new Invalid({}, "moderation.errors.appealLinkExpired");
+  return m[1];
+}
+
+/** Who a block action concerns, from a token (only blocks are appealed through links). */
+async function blockActionOfToken(db: DbOrTx, token: string) {
+  const actionId = verifyAppealToken(token, await appealSecret(db));
+  const action = await db.moderationAction.findUnique({
+    where: { id: actionId },
+    select: { id: true, action: true, targetType: true, targetId: true },
+  });
+  if (!action || action.action !== "block" || action.targetType !== "user")
+    throw new NotFound("moderation.errors.appealLinkInvalid");
+  return action;
+}
+
+/** The appeal page of a signed link: what was decided about the blocked user, and whether they may appeal. */
+export async function appealContextByToken(db: Db, token: string): Promise<AppealContext> {
+  const action = await blockActionOfToken(db, token);
+  return appealContextOf(db, action.targetId, action.id);
+}
+
+/**
+ * A blocked user appeals their block through the signed link of their e-mail, without signing in (they
+ * cannot). Once: a second appeal is refused like any other.
+ */
+export async function appealWithToken(
+  db: Db,
+  token: string,
+  input: { text?: unknown },
+): Promise<{ appealId: string }> {
+  const action = await blockActionOfToken(db, token);
+  const data = parse(appealSchema, { actionId: action.id, text: input.text });
+  const ctx = await appealContextOf(db, action.targetId, action.id);
+  if (ctx.state === "appealed") throw new Invalid({}, "moderation.errors.alreadyAppealed");
+  if (ctx.state !== "open") throw new Invalid({}, "moderation.errors.nothingToAppeal");
+  return createAppeal(db, action.targetId, action.id, data.text);
+}
+
+/**
+ * A blocked user who lost the e-mail asks for a new appeal link: sent to the account's address when it has
+ * a block in force, and silently nothing otherwise (the answer must not tell who is blocked). A few per hour.
+ */
+export async function requestAppealLink(db: Db, email: unknown): Promise<void> {
+  const parsed = z
+    .email()
+    .max(320)
+    .safeParse(typeof email === "string" ? email.trim().toLowerCase() : "");
+  if (!parsed.success)
+    throw new Invalid({ email: "moderation.errors.emailInvalid" }, "moderation.errors.emailInvalid");
+  const address = parsed.data;
+  try {
+    const hash = createHmac("sha256", "appeal-link").update(address).digest("hex").slice(0, 32);
+    const r = await hitRateLimit(getRedis(), redisKey("rl", "appeal-link", hash), 3, 3600);
+    if (!r.allowed) throw new RateLimited(r.retryAfterSeconds);
+  } catch (error) {
+    if (error instanceof RateLimited) throw error;
+  }
+  const user = await db.user.findUnique({
+    where: { email: address },
+    select: { id: true, email: true, displayName: true, locale: true, erasedAt: true },
+  });
+  if (!user || user.erasedAt) return;
+  const block = await activeBlock(db, user.id);
+  if (!block) return;
+  const action = await db.moderationAction.findFirst({
+    where: {
+      action: "block",
+      targetType: "user",
+      targetId: user.id,
+      details: { path: ["blockId"], equals: block.id },
+    },
+    select: { id: true, reasonCode: true, message: true },
+  });
+  if (!action) return;
+  const locale: Locale = isLocale(user.locale) ? user.locale : "el";
+  const t = createT(locale);
+  const text = moderationNoticeText(t, locale, {
+    title: "",
+    summaryKey: block.endsAt ? "block_until" : "block",
+    summaryParams: block.endsAt ? { until: block.endsAt.toISOString() } : {},
+    reasonCode: action.reasonCode,
+    message: action.message,
+  });
+  if (!text) return;
+  const path = appealPath(action.id, await appealSecret(db));
+  await db.$transaction(async (tx) => {
+    await addOutboxEvent(tx, {
+      key: `mail:appeal-link-${action.id}-${Date.now()}`,
+      queue: "mail",
+      name: "send",
+      payload: {
+        to: user.email,
+        locale,
+        template: "moderation_notice",
+        params: {
+          displayName: user.displayName,
+          summary: text.summary,
+          reason: text.reason,
+          message: text.message || t("moderation.notice.noMessage"),
+          url: `${getEnv().APP_URL.replace(/\/+$/, "")}${path}`,
+        },
+      },
+    });
+  });
 }
 
 /**
@@ -1212,7 +1445,7 @@ export async function decideAppeal(
 ): Promise<{ actionId: string; status: "upheld" | "rejected" }> {
   if (!canModerate(moderator, "claim")) throw new Forbidden("moderation.errors.forbidden");
   const data = parse(decideAppealSchema, input);
-  return db.$transaction(async (tx) => {
+  return transact(db, async (tx) => {
     const rows = await tx.$queryRaw<
       { id: string }[]
     >`SELECT id FROM "Appeal" WHERE id = ${data.appealId} FOR UPDATE`;

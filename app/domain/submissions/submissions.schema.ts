@@ -41,7 +41,7 @@ export const withdrawSchema = z.object({
     .max(SUBMISSION_LIMITS.reasonMax, "submissions.errors.reasonTooLong"),
 });
 
-export const SUBMISSION_SORTS = ["random", "supported", "newest", "commented"] as const;
+export const SUBMISSION_SORTS = ["random", "supported", "newest", "commented", "priority"] as const;
 export type SubmissionSort = (typeof SUBMISSION_SORTS)[number];
 
 const key = z

@@ -7,7 +7,9 @@ import { randomBytes } from "node:crypto";
 import { fieldErrorsOf } from "~/domain/accounts/accounts.schema.ts";
 import { can, type Actor } from "~/domain/accounts/policy.ts";
 import { isOpenForInput } from "~/domain/consultations/consultations.server.ts";
+import { getModerationSettings } from "~/domain/moderation/settings.server.ts";
 import { addOutboxEvent } from "~/domain/outbox/outbox.server.ts";
+import { schedulePriorityRecompute } from "~/domain/priority/priority.server.ts";
 import { readRichText } from "~/domain/richtext/richtext.server.ts";
 import { Prisma } from "~/generated/prisma/client.ts";
 import type { SubmissionCard } from "~/realtime/events.ts";
@@ -47,9 +49,18 @@ export interface SubmissionFields {
  * Posting limits per user and hour, kept in Redis. When Redis is unreachable the post goes through: losing
  * a citizen's text is worse than letting a few extra posts in.
  */
-export async function limitPosting(userId: string, what: "submission" | "comment"): Promise<void> {
+export async function limitPosting(
+  userId: string,
+  what: "submission" | "comment",
+  db?: DbOrTx,
+): Promise<void> {
+  // The admins' setting wins; the environment's value is its default (and the limit without a db).
   const env = getEnv();
-  const max = what === "submission" ? env.SUBMISSIONS_MAX_PER_HOUR : env.COMMENTS_MAX_PER_HOUR;
+  const settings = db ? await getModerationSettings(db) : null;
+  const max =
+    what === "submission"
+      ? (settings?.submissionsPerHour ?? env.SUBMISSIONS_MAX_PER_HOUR)
+      : (settings?.commentsPerHour ?? env.COMMENTS_MAX_PER_HOUR);
   let result;
   try {
     result = await hitRateLimit(getRedis(), redisKey("rl", "post", what, userId), max, 3600);
@@ -189,7 +200,7 @@ export async function createSubmission(
   if (!consultation) throw new NotFound("consultations.errors.notFound");
   if (!isOpenForInput(consultation)) throw new Invalid({}, "submissions.errors.closed");
   const { input, body } = await validateSubmission(db, actor.id, fields);
-  await limitPosting(actor.id, "submission");
+  await limitPosting(actor.id, "submission", db);
 
   const id = newId();
   const status = consultation.preModeration ? "pending_review" : "published";
@@ -393,6 +404,7 @@ export async function supportSubmission(
       data: { supportCount: { increment: 1 } },
       select: { supportCount: true, commentCount: true },
     });
+    await schedulePriorityRecompute(tx, { submissionId });
     if (SUPPORT_MILESTONES.includes(row.supportCount)) {
       await addOutboxEvent(tx, {
         key: `notify:support-milestone:${submissionId}:${row.supportCount}`,
@@ -422,6 +434,7 @@ export async function withdrawSupport(
   const s = await loadSupportable(db, submissionId);
   const result = await db.$transaction(async (tx) => {
     const { count } = await tx.support.deleteMany({ where: { submissionId, userId: actor.id } });
+    if (count > 0) await schedulePriorityRecompute(tx, { submissionId });
     const row =
       count === 0
         ? await tx.submission.findUniqueOrThrow({
@@ -497,7 +510,10 @@ export async function listSubmissions(
         ? Prisma.sql`s."supportCount" DESC, s."createdAt" DESC, s.id`
         : effectiveSort === "commented"
           ? Prisma.sql`s."commentCount" DESC, s."createdAt" DESC, s.id`
-          : Prisma.sql`s."createdAt" DESC, s.id`;
+          : effectiveSort === "priority"
+            ? // Ties (and not yet scored ones, last) by id: the same scores give the same order.
+              Prisma.sql`(SELECT p.score FROM "PriorityScore" p WHERE p."submissionId" = s.id) DESC NULLS LAST, s.id`
+            : Prisma.sql`s."createdAt" DESC, s.id`;
   // One round trip: the page of cards with the total count alongside (a window over the filtered rows).
   // The page is chosen on the submissions alone, then only its rows are joined and their text read:
   // sorting every row with its text and joins was ten times slower.

@@ -97,7 +97,14 @@ const noticesOf = (userId: string) =>
 
 describe("flags and automatic hiding", () => {
   it("reads the threshold from settings, with a default of 3", async () => {
-    expect(await getModerationSettings(db())).toEqual({ autoHideFlags: 3, flagsPerHour: 30 });
+    expect(await getModerationSettings(db())).toEqual({
+      autoHideFlags: 3,
+      flagsPerHour: 30,
+      // The posting limits default to the environment's (set by fixtures.ts).
+      submissionsPerHour: 10_000,
+      commentsPerHour: 10_000,
+      claimMinutes: 5,
+    });
     await db().setting.create({ data: { key: "moderation.autoHideFlags", value: "nonsense" } });
     expect((await getModerationSettings(db())).autoHideFlags).toBe(3);
     await db().setting.update({ where: { key: "moderation.autoHideFlags" }, data: { value: "5" } });
