@@ -4,7 +4,7 @@
  * - Geography (Region → Regional Units → Municipalities) and taxonomy (themes, target groups) are upserted
  *   from prisma/data/western-greece.json on every run.
  * - Everything else (demo accounts, organisations, committees, the published strategy, consultations,
- *   submissions, supports, comments, responses) is created once, in one transaction, and marked by the
+ *   submissions, supports, comments, responses, two upcoming committee sessions) is created once, in one transaction, and marked by the
  *   `seed.version` setting; a second run sees the setting and changes nothing.
  * No outbox rows are written: seeding sends no e-mail and queues no analysis.
  */
@@ -13,6 +13,7 @@ import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { PRIVACY_VERSION, TERMS_VERSION } from "~/domain/accounts/accounts.server.ts";
 import { hashPassword } from "~/domain/accounts/password.server.ts";
+import { athensLocalToUtc, utcToAthensLocal } from "~/domain/consultations/consultations.schema.ts";
 import {
   docToText,
   renderDocToHtml,
@@ -406,8 +407,10 @@ async function seedDemoContent(tx: Tx, passwordHash: string, now: Date): Promise
   const counts = { consultations: 0, articles: 0, submissions: 0, supports: 0, comments: 0, responses: 0 };
   let commentSeq = 0;
 
+  const consultationIds = new Map<DemoConsultation["handle"], string>();
   for (const c of CONSULTATIONS) {
     const consultationId = newId();
+    consultationIds.set(c.handle, consultationId);
     const opensAt = c.opensInDays !== undefined ? at(c.opensInDays) : null;
     const closesAt = c.closesInDays !== undefined ? at(c.closesInDays) : null;
     const bodyJson = blocksToDoc(c.body);
@@ -613,10 +616,71 @@ async function seedDemoContent(tx: Tx, passwordHash: string, now: Date): Promise
     }
   }
 
+  // Two upcoming committee sessions for the calendar: one hybrid with an agenda, one online.
+  const athensAt = (days: number, time: string) =>
+    athensLocalToUtc(`${utcToAthensLocal(at(days)).slice(0, 10)}T${time}`)!;
+  const sessions = [
+    {
+      committee: "patras" as const,
+      consultation: "patrasHomelessness" as const,
+      title: "Ανοιχτή συνεδρίαση για την αστεγία στην Πάτρα",
+      description: "Η Δημοτική Επιτροπή Διαβούλευσης συζητά τις προτάσεις της διαβούλευσης με το κοινό.",
+      startsAt: athensAt(7, "18:00"),
+      endsAt: athensAt(7, "20:00"),
+      place: "Αίθουσα Δημοτικού Συμβουλίου, Μαιζώνος 108, Πάτρα",
+      onlineUrl: "https://meet.example.org/patras-epitropi",
+      mode: "hybrid" as const,
+      agenda: [
+        ["Ενημέρωση για την πορεία της διαβούλευσης", "Σύντομη παρουσίαση από τη Γραμματεία."],
+        ["Προτάσεις για τους χώρους φιλοξενίας", ""],
+        ["Ερωτήσεις από το κοινό", ""],
+      ],
+    },
+    {
+      committee: "regional" as const,
+      consultation: null,
+      title: "Τακτική συνεδρίαση της Περιφερειακής Επιτροπής Διαβούλευσης",
+      description: "",
+      startsAt: athensAt(14, "11:00"),
+      endsAt: null,
+      place: null,
+      onlineUrl: "https://meet.example.org/perifereiaki-epitropi",
+      mode: "online" as const,
+      agenda: [["Πρόγραμμα εργασιών του τριμήνου", ""]],
+    },
+  ];
+  for (const s of sessions) {
+    await tx.liveSession.create({
+      data: {
+        id: newId(),
+        committeeId: committeeIds.get(s.committee)!,
+        consultationId: s.consultation ? (consultationIds.get(s.consultation) ?? null) : null,
+        title: s.title,
+        description: s.description,
+        startsAt: s.startsAt,
+        endsAt: s.endsAt,
+        place: s.place,
+        onlineUrl: s.onlineUrl,
+        mode: s.mode,
+        createdById: uid("secretary"),
+        createdAt: now,
+        agendaItems: {
+          create: s.agenda.map(([title, description], i) => ({
+            id: newId(),
+            position: i + 1,
+            title,
+            description,
+          })),
+        },
+      },
+    });
+  }
+
   return {
     accounts: DEMO_ACCOUNTS.length,
     organisations: ORGANISATIONS.length,
     committees: COMMITTEES.length,
+    sessions: sessions.length,
     ...counts,
   };
 }
