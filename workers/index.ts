@@ -8,10 +8,13 @@ import type { Redis } from "ioredis";
 import { closeQueues, redisConnection } from "~/jobs/queues.server.ts";
 import { createDb } from "~/utils/db.server.ts";
 import { getEnv, type Env } from "~/utils/env.server.ts";
+import { startAnalysis } from "./analysis.ts";
 import { createDigestWorker } from "./digest.ts";
 import { createMailWorker } from "./mail.ts";
 import { createNotifyWorker } from "./notify.ts";
 import { createPhasesWorker } from "./phases.ts";
+import { createPriorityWorker } from "./priority.ts";
+import { createRemindersWorker } from "./session-reminders.ts";
 import { startOutboxRelay } from "./outbox-relay.ts";
 
 let env: Env;
@@ -42,6 +45,13 @@ const workers: Worker[] = [
 ];
 // Consultations open and close on their dates: a job scheduler runs the `phases` job every minute.
 workers.push(createPhasesWorker({ db, connection: workerConnection(), prefix: env.REDIS_PREFIX }));
+// Analysis of every submission and comment version (predictions in threads), its reconciler and retraining.
+const analysis = startAnalysis({ db, connection: workerConnection, prefix: env.REDIS_PREFIX });
+workers.push(...analysis.workers);
+// Priority scores: debounced recomputes from the outbox, and a daily recompute of everything.
+workers.push(createPriorityWorker({ db, connection: workerConnection(), prefix: env.REDIS_PREFIX }));
+// Reminders to those interested in a session that starts soon: a job scheduler, every minute.
+workers.push(createRemindersWorker({ db, connection: workerConnection(), prefix: env.REDIS_PREFIX }));
 
 for (const worker of workers) {
   worker.on("failed", (job, error) => {
@@ -86,6 +96,7 @@ async function shutdown(signal: string): Promise<void> {
   try {
     await relay.stop();
     await Promise.all(workers.map(closeWorker));
+    await analysis.stop();
     for (const c of connections) c.disconnect();
     await closeQueues();
     await db.$disconnect();

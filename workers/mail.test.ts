@@ -27,6 +27,24 @@ const sampleParams: Record<string, Record<string, unknown>> = {
     message: "Παραβίαση του κανόνα 3.",
     url: "https://synochi.example/submissions/1",
   },
+  session_reminder: {
+    displayName: "Νίκος",
+    title: "Συνεδρίαση για τη στέγαση",
+    committee: "Περιφερειακή Επιτροπή Διαβούλευσης",
+    when: "1 Δεκεμβρίου 2026 στις 6:00 μ.μ.",
+    mode: "Δια ζώσης και διαδικτυακά",
+    where: "Αίθουσα Β",
+    url: "https://synochi.example/sessions/1",
+    icsUrl: "https://synochi.example/sessions/1.ics",
+  },
+  urgent_alert: {
+    displayName: "Νίκος",
+    title: "Μένουμε χωρίς θέρμανση",
+    consultation: "Στέγαση 2027",
+    confidence: "92%",
+    url: "https://synochi.example/submissions/1",
+    alertsUrl: "https://synochi.example/alerts",
+  },
 };
 
 function payload(template: string, locale: string, params = sampleParams[template]): SendMailPayload {

@@ -3,6 +3,7 @@ import { NotificationBell } from "./notification-bell.tsx";
 import type { ReactNode } from "react";
 import { useRootData, useT } from "~/i18n/useT.ts";
 import { CsrfInput } from "./forms.tsx";
+import { UrgentAlerts } from "./urgent-alerts.tsx";
 
 function LanguageSwitcher() {
   const { locale } = useRootData();
@@ -46,9 +47,17 @@ export function Layout({ children }: { children: ReactNode }) {
               <li>
                 <NavLink to="/consultations">{t("nav.consultations")}</NavLink>
               </li>
+              <li>
+                <NavLink to="/sessions">{t("nav.sessions")}</NavLink>
+              </li>
               {user?.roles.includes("directorate") || user?.roles.includes("admin") ? (
                 <li>
                   <NavLink to="/manage/consultations">{t("nav.manage")}</NavLink>
+                </li>
+              ) : null}
+              {user?.roles.includes("directorate") || user?.roles.includes("admin") ? (
+                <li>
+                  <NavLink to="/directorate">{t("priority.nav")}</NavLink>
                 </li>
               ) : null}
               {user?.roles.includes("moderator") ? (
@@ -58,10 +67,23 @@ export function Layout({ children }: { children: ReactNode }) {
                   </NavLink>
                 </li>
               ) : null}
-              {user?.roles.includes("admin") ? (
+              {user?.roles.some((r) => r === "moderator" || r === "directorate" || r === "admin") ? (
                 <li>
-                  <NavLink to="/admin/users">{t("nav.admin")}</NavLink>
+                  <NavLink to="/alerts">{t("analysis.alerts.nav")}</NavLink>
                 </li>
+              ) : null}
+              {user?.roles.includes("admin") ? (
+                <>
+                  <li>
+                    <NavLink to="/admin/users">{t("nav.admin")}</NavLink>
+                  </li>
+                  <li>
+                    <NavLink to="/admin/settings">{t("moderation.settings.nav")}</NavLink>
+                  </li>
+                  <li>
+                    <NavLink to="/admin/queues">{t("analysis.queues.nav")}</NavLink>
+                  </li>
+                </>
               ) : null}
               {user ? (
                 <li>
@@ -107,6 +129,7 @@ export function Layout({ children }: { children: ReactNode }) {
           <div className="container">{t("accounts.verifyBanner")}</div>
         </div>
       ) : null}
+      <UrgentAlerts />
       <main id="main" tabIndex={-1} className="container">
         {notice ? (
           <div className="notice" role="status">

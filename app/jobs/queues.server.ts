@@ -46,6 +46,26 @@ export const mailTemplateParams = {
     message: z.string().trim().min(1).max(2_000),
     url: httpUrl,
   }),
+  /** A live session the recipient registered interest in starts soon: already localised lines, linked. */
+  session_reminder: z.object({
+    displayName,
+    title: z.string().trim().min(1).max(300),
+    committee: z.string().trim().min(1).max(300),
+    when: z.string().trim().min(1).max(200),
+    mode: z.string().trim().min(1).max(100),
+    where: z.string().trim().min(1).max(2_500),
+    url: httpUrl,
+    icsUrl: httpUrl,
+  }),
+  /** A submission was judged urgent (to moderators, the Directorate and admins). */
+  urgent_alert: z.object({
+    displayName,
+    title: z.string().trim().min(1).max(300),
+    consultation: z.string().trim().min(1).max(300),
+    confidence: z.string().trim().min(1).max(10),
+    url: httpUrl,
+    alertsUrl: httpUrl,
+  }),
 } as const;
 
 export type MailTemplate = keyof typeof mailTemplateParams;
@@ -78,6 +98,12 @@ export const sendMailPayloadSchema = z.discriminatedUnion("template", [
     template: z.literal("moderation_notice"),
     params: mailTemplateParams.moderation_notice,
   }),
+  z.object({
+    ...mailBase,
+    template: z.literal("session_reminder"),
+    params: mailTemplateParams.session_reminder,
+  }),
+  z.object({ ...mailBase, template: z.literal("urgent_alert"), params: mailTemplateParams.urgent_alert }),
 ]);
 export type SendMailPayload = z.infer<typeof sendMailPayloadSchema>;
 
@@ -112,11 +138,30 @@ export const notifyPayloadSchemas = {
 export const jobSchemas = {
   mail: { send: sendMailPayloadSchema },
   analysis: { submission: analyseSubmissionPayloadSchema, comment: analyseCommentPayloadSchema },
+  /** Analysis upkeep (workers/analysis-control.ts): the every-minute reconciler and model retraining. */
+  "analysis-control": {
+    reconcile: z.object({}),
+    retrain: z.object({ reason: z.string().trim().min(1).max(200).optional() }),
+  },
+  /** After a submission version is analysed (workers/analysis-followups.ts): near-duplicates, priority. */
+  "analysis-followups": { after: analyseSubmissionPayloadSchema },
   notify: notifyPayloadSchemas,
   /** Repeatable (job scheduler, not the outbox): send the e-mail digests of one frequency. */
   digest: { send: z.object({ frequency: z.enum(["daily"]) }) },
   /** Repeatable (job scheduler, every minute): consultations whose dates have come change phase. */
   schedule: { phases: z.object({}) },
+  /** Repeatable (job scheduler, every minute): remind those interested in a session that starts soon. */
+  "session-reminders": { remind: z.object({}) },
+  /**
+   * Priority scores (workers/priority.ts). `recompute`: one submission (outbox key
+   * `priority:<submissionId>:<window>`, debounced, see schedulePriorityRecompute); `recompute-consultation`:
+   * all of one (weights changed); `recompute-all`: repeatable, daily (recency moves on; catches up misses).
+   */
+  priority: {
+    recompute: z.object({ submissionId: uuid }),
+    "recompute-consultation": z.object({ consultationId: uuid }),
+    "recompute-all": z.object({}),
+  },
 } as const satisfies Record<string, Record<string, z.ZodType>>;
 
 export type QueueName = keyof typeof jobSchemas;

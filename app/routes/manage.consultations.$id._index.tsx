@@ -111,6 +111,9 @@ export default function EditConsultation() {
             {t("manage.edit.articles", { count: c.articleCount })}
           </Link>
         </li>
+        <li>
+          <Link to={`/manage/consultations/${c.id}/priority`}>{t("priority.weights.title")}</Link>
+        </li>
         {c.phase !== "draft" ? (
           <li>
             <Link to={`/consultations/${c.slug}`}>{t("manage.edit.publicPage")}</Link>

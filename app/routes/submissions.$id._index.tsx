@@ -6,14 +6,18 @@ import {
 } from "@remix-run/node";
 import { Link, useFetcher, useLoaderData } from "@remix-run/react";
 import { useEffect, useState } from "react";
+import { AnalysisLabels } from "~/components/analysis-labels.tsx";
 import { CommentThread } from "~/components/comment-thread.tsx";
 import { CsrfInput } from "~/components/forms.tsx";
 import { byline } from "~/components/submission-card.tsx";
 import { LiveAnnouncer, useAnnouncer } from "~/components/live.tsx";
 import { FlagForm } from "~/components/flag-form.tsx";
 import { FollowButton } from "~/components/follow-button.tsx";
+import { PriorityExplanation } from "~/components/priority-explanation.tsx";
 import { getUser, requireUser } from "~/domain/accounts/auth.server.ts";
+import { handleLabelIntent, isLabelIntent, labelsForPage } from "~/domain/analysis/labels.server.ts";
 import { isFollowing } from "~/domain/notifications/notifications.server.ts";
+import { explainPriority } from "~/domain/priority/priority.server.ts";
 import { can } from "~/domain/accounts/policy.ts";
 import { handleCommentIntent, isCommentIntent } from "~/domain/comments/comment-form.server.ts";
 import { commentSortSchema } from "~/domain/comments/comments.schema.ts";
@@ -48,13 +52,16 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const page = await getSubmissionPage(db, id, user).catch(throwAsResponse);
   if (page.redirectTo) throw redirect(page.redirectTo, 301);
   const target = { submissionId: id };
-  const [thread, myVotes, following] = await Promise.all([
+  const [thread, myVotes, following, analysis] = await Promise.all([
     getThread(db, target, sort, cpage),
     user ? getMyVotes(db, user.id, target) : Promise.resolve({}),
     user && page.submission.status === "published"
       ? isFollowing(db, user.id, { targetType: "submission", targetId: id })
       : false,
+    labelsForPage(db, id, user),
   ]);
+  // "Why it is ranked here": published submissions only (the others are not ranked).
+  const priority = page.submission.status === "published" ? await explainPriority(db, id) : null;
   const open =
     page.consultation.openForInput && page.submission.status === "published" && !page.submission.locked;
   return {
@@ -62,6 +69,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     thread,
     myVotes,
     following,
+    analysis,
+    priority,
     signedIn: !!user,
     loadedAt: new Date().toISOString(),
     canComment: open && can(user, "comment.create"),
@@ -84,6 +93,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const id = params.id ?? "";
   const intent = form.get("intent");
   if (isCommentIntent(intent)) return handleCommentIntent(form, user, { submissionId: id }, intent);
+  if (isLabelIntent(intent)) return handleLabelIntent(form, user, id, intent);
   const db = getDb();
   try {
     if (intent === "support") {
@@ -160,6 +170,11 @@ export default function SubmissionPage() {
           {d.signedIn && s.status === "published" && !d.viewer.isAuthor ? (
             <FlagForm targetType="submission" targetId={s.id} />
           ) : null}
+          {useRootData().user?.roles.includes("moderator") ? (
+            <Link to={`/moderation/submissions/${s.id}`} className="button">
+              {t("moderation.submission.link")}
+            </Link>
+          ) : null}
           {d.viewer.canEdit || d.viewer.canWithdraw ? (
             <Link to={`/submissions/${s.id}/edit`} className="button">
               {t(d.viewer.canEdit ? "submissions.editOrWithdraw" : "submissions.withdraw.action")}
@@ -167,6 +182,8 @@ export default function SubmissionPage() {
           ) : null}
         </div>
       </article>
+      {s.status === "published" ? <PriorityExplanation data={d.priority} /> : null}
+      <AnalysisLabels analysis={d.analysis} submissionId={s.id} consultationId={d.consultation.id} />
       <CommentThread
         consultationId={d.consultation.id}
         consultationSlug={d.consultation.slug}

@@ -60,6 +60,10 @@ export const NOTIFICATION_TYPES = [
   "support_milestone",
   /** Your submission's status changed. */
   "status_changed",
+  /** A live session you registered interest in starts soon. */
+  "session_reminder",
+  /** Staff: a submission was judged urgent (app/domain/analysis/urgency.server.ts). */
+  "urgent_submission",
 ] as const;
 export type NotificationType = (typeof NOTIFICATION_TYPES)[number];
 
@@ -118,6 +122,10 @@ export function notificationText(t: TFunction, type: string, payload: Notificati
             status: t(`notifications.status.${payload.status}`),
           })
         : t("notifications.types.status_changed_other", { title });
+    case "session_reminder":
+      return t("notifications.types.session_reminder", { title });
+    case "urgent_submission":
+      return t("analysis.alerts.notification", { title });
     default:
       return t("notifications.types.other", { title });
   }

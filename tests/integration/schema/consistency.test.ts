@@ -35,6 +35,8 @@ const HAND_WRITTEN_INDEXES = new Set([
   "Submission_title_search_idx",
   "Submission_title_trgm_idx",
   "Comment_search_idx",
+  // Near-duplicate submissions (prisma/migrations/20261123150000_near_duplicates).
+  "Submission_duplicate_trgm_idx",
 ]);
 
 // ───────────────────────────── DMMF ─────────────────────────────
