@@ -52,16 +52,16 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const page = await getSubmissionPage(db, id, user).catch(throwAsResponse);
   if (page.redirectTo) throw redirect(page.redirectTo, 301);
   const target = { submissionId: id };
-  const [thread, myVotes, following, analysis] = await Promise.all([
+  // "Why it is ranked here": published submissions only (the others are not ranked).
+  const [thread, myVotes, following, analysis, priority] = await Promise.all([
     getThread(db, target, sort, cpage),
     user ? getMyVotes(db, user.id, target) : Promise.resolve({}),
     user && page.submission.status === "published"
       ? isFollowing(db, user.id, { targetType: "submission", targetId: id })
       : false,
     labelsForPage(db, id, user),
+    page.submission.status === "published" ? explainPriority(db, id) : null,
   ]);
-  // "Why it is ranked here": published submissions only (the others are not ranked).
-  const priority = page.submission.status === "published" ? await explainPriority(db, id) : null;
   const open =
     page.consultation.openForInput && page.submission.status === "published" && !page.submission.locked;
   return {
@@ -115,6 +115,7 @@ export default function SubmissionPage() {
   const locale = useLocale();
   const d = useLoaderData<typeof loader>();
   const s = d.submission;
+  const isModerator = !!useRootData().user?.roles.includes("moderator");
   return (
     <div className="stack">
       <nav aria-label={t("consultations.page.breadcrumb")}>
@@ -170,7 +171,7 @@ export default function SubmissionPage() {
           {d.signedIn && s.status === "published" && !d.viewer.isAuthor ? (
             <FlagForm targetType="submission" targetId={s.id} />
           ) : null}
-          {useRootData().user?.roles.includes("moderator") ? (
+          {isModerator ? (
             <Link to={`/moderation/submissions/${s.id}`} className="button">
               {t("moderation.submission.link")}
             </Link>
