@@ -10,6 +10,8 @@
  */
 import { UnrecoverableError, Worker, type Job } from "bullmq";
 import type { Redis } from "ioredis";
+import { publish } from "~/realtime/publish.server.ts";
+import { rooms } from "~/realtime/rooms.ts";
 import { updateDuplicateGroups } from "~/domain/analysis/duplicates.server.ts";
 import { handleUrgentAnalysis } from "~/domain/analysis/urgency.server.ts";
 import { schedulePriorityRecompute } from "~/domain/priority/priority.server.ts";
@@ -41,9 +43,16 @@ export async function processFollowUpJob(db: Db, job: Pick<Job, "name" | "data">
         submissionVersion: target.version,
       },
     },
-    select: { urgent: true, urgentConfidence: true },
+    select: { urgent: true, urgentConfidence: true, offTopic: true },
   });
   if (!analysis) return { group: null, urgent: false }; // nothing analysed (yet): nothing follows
+  // Judged off-topic: it joins the moderators' queue as an automatic flag; open queues reload.
+  if (analysis.offTopic) {
+    publish(rooms.moderation(), "moderation:changed", {
+      targetType: "submission",
+      targetId: target.submissionId,
+    });
+  }
   if (analysis.urgent) {
     await handleUrgentAnalysis(db, {
       submissionId: target.submissionId,

@@ -29,7 +29,8 @@ import {
   restoreContent,
   unlockThread,
 } from "~/domain/moderation/moderation.server.ts";
-import { formatDateTime } from "~/i18n/i18n.ts";
+import { correctLabel } from "~/domain/analysis/labels.server.ts";
+import { formatDateTime, formatNumber } from "~/i18n/i18n.ts";
 import { useLocale, useT } from "~/i18n/useT.ts";
 import { publish } from "~/realtime/publish.server.ts";
 import { rooms } from "~/realtime/rooms.ts";
@@ -52,6 +53,7 @@ const INTENTS = [
   "approve",
   "reject",
   "decide",
+  "on-topic",
 ] as const;
 type Intent = (typeof INTENTS)[number];
 const isIntent = (v: unknown): v is Intent => INTENTS.includes(v as Intent);
@@ -116,6 +118,10 @@ export async function action({ request }: ActionFunctionArgs) {
         break;
       case "reject":
         await rejectSubmission(db, user, { submissionId: targetId, ...reason });
+        break;
+      case "on-topic":
+        // A person's "not off-topic" label ends the automatic flag (and trains the next model).
+        await correctLabel(db, user, targetId, "off_topic", false);
         break;
       case "decide":
         await decideAppeal(db, user, {
@@ -271,7 +277,7 @@ function MoreActions({
 export default function ModerationQueue() {
   const t = useT();
   const locale = useLocale();
-  const { me, flagged, pending, appeals } = useLoaderData<typeof loader>();
+  const { me, flagged, pending, autoFlagged, appeals } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const [params] = useSearchParams();
   const notice = params.get("notice");
@@ -393,6 +399,58 @@ export default function ModerationQueue() {
                         <Hidden targetType="submission" targetId={item.submissionId} anchor={domId} />
                         <ReasonFields id={`p-${item.submissionId}`} result={result} itemKey={key} />
                         <ActionButtons intents={["approve", "reject"]} />
+                      </Form>
+                    ) : null}
+                  </>
+                )}
+              </li>
+            );
+          })}
+        </ul>
+      </section>
+
+      <section aria-labelledby="auto-heading" className="stack">
+        <h2 id="auto-heading">{t("moderation.queue.autoFlagged")}</h2>
+        <p className="muted">{t("moderation.queue.autoFlaggedIntro")}</p>
+        {autoFlagged.length === 0 ? <p>{t("moderation.queue.empty")}</p> : null}
+        <ul className="plain stack">
+          {autoFlagged.map((item) => {
+            const key = `submission:${item.submissionId}`;
+            const domId = `auto-${item.submissionId}`;
+            const mine = item.claim?.moderatorId === me;
+            return (
+              <li key={key} id={domId} className="card stack">
+                <h3>
+                  <Link to={`/submissions/${item.submissionId}`}>{item.title}</Link>
+                </h3>
+                <MoreActions targetType="submission" targetId={item.submissionId} authorId={item.authorId} />
+                <p className="muted">
+                  {t("moderation.queue.offTopicScore", {
+                    percent: formatNumber(locale, Math.round(item.confidence * 100)),
+                  })}
+                  {" · "}
+                  {t("moderation.queue.consultation", { title: item.consultationTitle })}
+                </p>
+                <ItemErrors result={result} itemKey={key} />
+                {!item.canAct ? (
+                  <p className="muted">{t("moderation.queue.ownContent")}</p>
+                ) : (
+                  <>
+                    <ClaimState
+                      claim={item.claim}
+                      me={me}
+                      targetType="submission"
+                      targetId={item.submissionId}
+                      anchor={domId}
+                    />
+                    {mine ? (
+                      <Form
+                        method="post"
+                        aria-label={t("moderation.queue.actionsFor", { label: item.title })}
+                      >
+                        <Hidden targetType="submission" targetId={item.submissionId} anchor={domId} />
+                        <ReasonFields id={`a-${item.submissionId}`} result={result} itemKey={key} />
+                        <ActionButtons intents={["hide", "on-topic"]} />
                       </Form>
                     ) : null}
                   </>

@@ -1720,6 +1720,19 @@ export interface PendingItem {
   claim: QueueClaim | null;
 }
 
+/** A published submission the analysis judged off-topic (spam, advertising, unrelated), not yet reviewed. */
+export interface AutoFlaggedItem {
+  submissionId: string;
+  title: string;
+  consultationTitle: string;
+  /** The model's confidence, 0..1. */
+  confidence: number;
+  analysedAt: Date;
+  authorId: string;
+  canAct: boolean;
+  claim: QueueClaim | null;
+}
+
 export interface AppealItem {
   appealId: string;
   text: string;
@@ -1739,7 +1752,12 @@ export interface AppealItem {
 export async function moderationQueue(
   db: DbOrTx,
   moderator: Actor,
-): Promise<{ flagged: FlaggedItem[]; pending: PendingItem[]; appeals: AppealItem[] }> {
+): Promise<{
+  flagged: FlaggedItem[];
+  pending: PendingItem[];
+  autoFlagged: AutoFlaggedItem[];
+  appeals: AppealItem[];
+}> {
   allow(moderator, "claim");
   const groups = await db.$queryRaw<
     {
@@ -1760,6 +1778,30 @@ export async function moderationQueue(
     LIMIT ${QUEUE_LIMIT}`;
   const idsOf = (type: ModerationTarget) =>
     groups.filter((g) => g.targetType === type).map((g) => g.targetId);
+  // Automatically flagged: the analysis of the current version says off-topic, no person has reviewed that
+  // label (a correction either way ends it), and no open report already puts it in the reported list.
+  const autoFlagged = await db.$queryRaw<
+    {
+      submissionId: string;
+      title: string;
+      consultationTitle: string;
+      confidence: number | null;
+      analysedAt: Date;
+      authorId: string;
+    }[]
+  >`
+    SELECT s.id AS "submissionId", s.title, c.title AS "consultationTitle",
+           a."offTopicConfidence" AS confidence, a."createdAt" AS "analysedAt", s."authorId"
+    FROM "SubmissionAnalysis" a
+    JOIN "Submission" s ON s.id = a."submissionId" AND s.version = a."submissionVersion"
+    JOIN "Consultation" c ON c.id = s."consultationId"
+    WHERE a."offTopic" AND s.status = 'published'
+      AND NOT EXISTS (SELECT 1 FROM "LabelCorrection" lc
+                      WHERE lc."submissionId" = s.id AND lc.field = 'off_topic')
+      AND NOT EXISTS (SELECT 1 FROM "Flag" f
+                      WHERE f."targetType" = 'submission' AND f."targetId" = s.id AND f.status = 'open')
+    ORDER BY a."offTopicConfidence" DESC NULLS LAST, a."createdAt" ASC
+    LIMIT ${QUEUE_LIMIT}`;
   const [submissions, comments, users, pending, appeals] = await Promise.all([
     db.submission.findMany({
       where: { id: { in: idsOf("submission") } },
@@ -1814,6 +1856,7 @@ export async function moderationQueue(
   const claims = await liveClaims(db, [
     ...groups.map((g) => ({ targetType: g.targetType, targetId: g.targetId })),
     ...pending.map((p) => ({ targetType: "submission" as const, targetId: p.id })),
+    ...autoFlagged.map((a) => ({ targetType: "submission" as const, targetId: a.submissionId })),
   ]);
   const claimOf = (targetType: ModerationTarget, targetId: string): QueueClaim | null => {
     const c = claims.find((x) => x.targetType === targetType && x.targetId === targetId);
@@ -1868,6 +1911,12 @@ export async function moderationQueue(
       authorId: p.authorId,
       canAct: canModerate(moderator, "approve", { authorIds: [p.authorId] }),
       claim: claimOf("submission", p.id),
+    })),
+    autoFlagged: autoFlagged.map((a) => ({
+      ...a,
+      confidence: a.confidence ?? 0,
+      canAct: canModerate(moderator, "hide", { authorIds: [a.authorId] }),
+      claim: claimOf("submission", a.submissionId),
     })),
     appeals: appeals.map((a) => ({
       appealId: a.id,

@@ -5,6 +5,7 @@
  * and the messages each decision sends.
  */
 import type { Redis } from "ioredis";
+import { correctLabel } from "~/domain/analysis/labels.server.ts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { login } from "~/domain/accounts/accounts.server.ts";
 import type { CurrentUser } from "~/domain/accounts/auth.server.ts";
@@ -56,6 +57,7 @@ import {
   makeSubmission,
   setEnv,
 } from "./fixtures.ts";
+import { insertAnalysis } from "../analysis-people/fixtures.ts";
 
 const testDb = useTestDatabase();
 const testRedis = useTestRedis();
@@ -728,6 +730,41 @@ describe("the queue", () => {
     const other = await moderationQueue(db(), mod2);
     expect(other.appeals.find((a) => a.appealId === appealId)).toMatchObject({ canDecide: true });
     expect((await errorOf(moderationQueue(db(), author))).status).toBe(403);
+  });
+});
+
+describe("automatic flags", () => {
+  it("lists published submissions the analysis judged off-topic until a person labels them or reports them", async () => {
+    const spam = await makeSubmission(db(), author, consultationId);
+    const fine = await makeSubmission(db(), author, consultationId);
+    const reported = await makeSubmission(db(), author, consultationId);
+    await insertAnalysis(db(), spam, { offTopic: true, offTopicConfidence: 0.93 });
+    await insertAnalysis(db(), fine, { offTopic: false });
+    await insertAnalysis(db(), reported, { offTopic: true, offTopicConfidence: 0.7 });
+    await flagContent(db(), await makeActor(db()), {
+      targetType: "submission",
+      targetId: reported,
+      reason: "spam",
+    });
+
+    const queue = await moderationQueue(db(), mod1);
+    const auto = queue.autoFlagged.filter((a) => [spam, fine, reported].includes(a.submissionId));
+    // The reported one is already in the reported list; the on-topic one is not flagged at all.
+    expect(auto.map((a) => a.submissionId)).toEqual([spam]);
+    expect(auto[0]).toMatchObject({ confidence: 0.93, canAct: true, claim: null, authorId: author.id });
+    expect(queue.flagged.map((f) => f.targetId)).toContain(reported);
+
+    // A person's "not off-topic" label ends the automatic flag.
+    await correctLabel(db(), mod1, spam, "off_topic", false);
+    const after = await moderationQueue(db(), mod1);
+    expect(after.autoFlagged.some((a) => a.submissionId === spam)).toBe(false);
+
+    // Only the current version counts: an edit waits for its own analysis.
+    const edited = await makeSubmission(db(), author, consultationId);
+    await insertAnalysis(db(), edited, { offTopic: true });
+    await db().submission.update({ where: { id: edited }, data: { version: 2 } });
+    const later = await moderationQueue(db(), mod1);
+    expect(later.autoFlagged.some((a) => a.submissionId === edited)).toBe(false);
   });
 });
 
