@@ -11,6 +11,7 @@ import {
   type MetaFunction,
 } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useRevalidator, useSearchParams } from "@remix-run/react";
+import { type ReactNode } from "react";
 import { CsrfInput, FormErrors, typedValue } from "~/components/forms.tsx";
 import { LiveAnnouncer, useAnnouncer } from "~/components/live.tsx";
 import { requireCan } from "~/domain/accounts/auth.server.ts";
@@ -274,6 +275,59 @@ function MoreActions({
   );
 }
 
+/** A submission waiting in the queue (pre-moderated, or flagged automatically): claim, then act. */
+function QueueSubmission({
+  item,
+  me,
+  result,
+  domId,
+  reasonsId,
+  heading,
+  intents,
+  children,
+}: {
+  item: { submissionId: string; title: string; authorId: string; canAct: boolean; claim: Claim };
+  me: string;
+  result: Result;
+  domId: string;
+  reasonsId: string;
+  heading: ReactNode;
+  intents: Intent[];
+  /** The line under the heading. */
+  children: ReactNode;
+}) {
+  const t = useT();
+  const key = `submission:${item.submissionId}`;
+  return (
+    <li id={domId} className="card stack">
+      <h3>{heading}</h3>
+      <MoreActions targetType="submission" targetId={item.submissionId} authorId={item.authorId} />
+      <p className="muted">{children}</p>
+      <ItemErrors result={result} itemKey={key} />
+      {!item.canAct ? (
+        <p className="muted">{t("moderation.queue.ownContent")}</p>
+      ) : (
+        <>
+          <ClaimState
+            claim={item.claim}
+            me={me}
+            targetType="submission"
+            targetId={item.submissionId}
+            anchor={domId}
+          />
+          {item.claim?.moderatorId === me ? (
+            <Form method="post" aria-label={t("moderation.queue.actionsFor", { label: item.title })}>
+              <Hidden targetType="submission" targetId={item.submissionId} anchor={domId} />
+              <ReasonFields id={reasonsId} result={result} itemKey={key} />
+              <ActionButtons intents={intents} />
+            </Form>
+          ) : null}
+        </>
+      )}
+    </li>
+  );
+}
+
 export default function ModerationQueue() {
   const t = useT();
   const locale = useLocale();
@@ -366,46 +420,22 @@ export default function ModerationQueue() {
         <h2 id="pending-heading">{t("moderation.queue.pending")}</h2>
         {pending.length === 0 ? <p>{t("moderation.queue.empty")}</p> : null}
         <ul className="plain stack">
-          {pending.map((item) => {
-            const key = `submission:${item.submissionId}`;
-            const domId = `pending-${item.submissionId}`;
-            const mine = item.claim?.moderatorId === me;
-            return (
-              <li key={key} id={domId} className="card stack">
-                <h3>{item.title}</h3>
-                <MoreActions targetType="submission" targetId={item.submissionId} authorId={item.authorId} />
-                <p className="muted">
-                  {t("moderation.queue.consultation", { title: item.consultationTitle })}
-                  {" · "}
-                  {t("moderation.queue.submittedAt", { date: formatDateTime(locale, item.createdAt) })}
-                </p>
-                <ItemErrors result={result} itemKey={key} />
-                {!item.canAct ? (
-                  <p className="muted">{t("moderation.queue.ownContent")}</p>
-                ) : (
-                  <>
-                    <ClaimState
-                      claim={item.claim}
-                      me={me}
-                      targetType="submission"
-                      targetId={item.submissionId}
-                      anchor={domId}
-                    />
-                    {mine ? (
-                      <Form
-                        method="post"
-                        aria-label={t("moderation.queue.actionsFor", { label: item.title })}
-                      >
-                        <Hidden targetType="submission" targetId={item.submissionId} anchor={domId} />
-                        <ReasonFields id={`p-${item.submissionId}`} result={result} itemKey={key} />
-                        <ActionButtons intents={["approve", "reject"]} />
-                      </Form>
-                    ) : null}
-                  </>
-                )}
-              </li>
-            );
-          })}
+          {pending.map((item) => (
+            <QueueSubmission
+              key={item.submissionId}
+              item={item}
+              me={me}
+              result={result}
+              domId={`pending-${item.submissionId}`}
+              reasonsId={`p-${item.submissionId}`}
+              heading={item.title}
+              intents={["approve", "reject"]}
+            >
+              {t("moderation.queue.consultation", { title: item.consultationTitle })}
+              {" · "}
+              {t("moderation.queue.submittedAt", { date: formatDateTime(locale, item.createdAt) })}
+            </QueueSubmission>
+          ))}
         </ul>
       </section>
 
@@ -414,50 +444,24 @@ export default function ModerationQueue() {
         <p className="muted">{t("moderation.queue.autoFlaggedIntro")}</p>
         {autoFlagged.length === 0 ? <p>{t("moderation.queue.empty")}</p> : null}
         <ul className="plain stack">
-          {autoFlagged.map((item) => {
-            const key = `submission:${item.submissionId}`;
-            const domId = `auto-${item.submissionId}`;
-            const mine = item.claim?.moderatorId === me;
-            return (
-              <li key={key} id={domId} className="card stack">
-                <h3>
-                  <Link to={`/submissions/${item.submissionId}`}>{item.title}</Link>
-                </h3>
-                <MoreActions targetType="submission" targetId={item.submissionId} authorId={item.authorId} />
-                <p className="muted">
-                  {t("moderation.queue.offTopicScore", {
-                    percent: formatNumber(locale, Math.round(item.confidence * 100)),
-                  })}
-                  {" · "}
-                  {t("moderation.queue.consultation", { title: item.consultationTitle })}
-                </p>
-                <ItemErrors result={result} itemKey={key} />
-                {!item.canAct ? (
-                  <p className="muted">{t("moderation.queue.ownContent")}</p>
-                ) : (
-                  <>
-                    <ClaimState
-                      claim={item.claim}
-                      me={me}
-                      targetType="submission"
-                      targetId={item.submissionId}
-                      anchor={domId}
-                    />
-                    {mine ? (
-                      <Form
-                        method="post"
-                        aria-label={t("moderation.queue.actionsFor", { label: item.title })}
-                      >
-                        <Hidden targetType="submission" targetId={item.submissionId} anchor={domId} />
-                        <ReasonFields id={`a-${item.submissionId}`} result={result} itemKey={key} />
-                        <ActionButtons intents={["hide", "on-topic"]} />
-                      </Form>
-                    ) : null}
-                  </>
-                )}
-              </li>
-            );
-          })}
+          {autoFlagged.map((item) => (
+            <QueueSubmission
+              key={item.submissionId}
+              item={item}
+              me={me}
+              result={result}
+              domId={`auto-${item.submissionId}`}
+              reasonsId={`a-${item.submissionId}`}
+              heading={<Link to={`/submissions/${item.submissionId}`}>{item.title}</Link>}
+              intents={["hide", "on-topic"]}
+            >
+              {t("moderation.queue.offTopicScore", {
+                percent: formatNumber(locale, Math.round(item.confidence * 100)),
+              })}
+              {" · "}
+              {t("moderation.queue.consultation", { title: item.consultationTitle })}
+            </QueueSubmission>
+          ))}
         </ul>
       </section>
 
