@@ -371,6 +371,39 @@ async function recordAndTell(
   return actionId;
 }
 
+/**
+ * recordAndTell for a decision on one submission: logged against it, and its author told with a link to it
+ * (summary key = the action). `extra` carries the log details, summary parameters or a changed title.
+ */
+function recordAndTellAuthor(
+  tx: Tx,
+  moderatorId: string,
+  action: ModerationActionType,
+  s: { id: string; authorId: string; title: string },
+  data: { reasonCode: string; message: string },
+  extra: { details?: Record<string, unknown>; summaryParams?: Record<string, string>; title?: string } = {},
+): Promise<string> {
+  return recordAndTell(
+    tx,
+    {
+      moderatorId,
+      action,
+      targetType: "submission",
+      targetId: s.id,
+      reasonCode: data.reasonCode,
+      message: data.message,
+      ...(extra.details ? { details: extra.details } : {}),
+    },
+    {
+      userId: s.authorId,
+      summaryKey: action,
+      ...(extra.summaryParams ? { summaryParams: extra.summaryParams } : {}),
+      url: submissionUrl(s.id),
+      title: extra.title ?? s.title,
+    },
+  );
+}
+
 const noticePayloadSchema = z.object({
   title: z.string(),
   summaryKey: z.string().regex(/^[a-z_]+$/),
@@ -642,23 +675,7 @@ async function setLock(db: Db, moderator: Actor, input: SubmissionActionInput, l
       throw new Invalid({}, lock ? "moderation.errors.alreadyLocked" : "moderation.errors.notLocked");
     if (s.status === "merged") throw new Invalid({}, "moderation.errors.alreadyMerged");
     await tx.submission.update({ where: { id: s.id }, data: { lockedAt: lock ? new Date() : null } });
-    const actionId = await recordAndTell(
-      tx,
-      {
-        moderatorId: moderator!.id,
-        action: verb,
-        targetType: "submission",
-        targetId: s.id,
-        reasonCode: data.reasonCode,
-        message: data.message,
-      },
-      {
-        userId: s.authorId,
-        summaryKey: verb,
-        url: submissionUrl(s.id),
-        title: s.title,
-      },
-    );
+    const actionId = await recordAndTellAuthor(tx, moderator!.id, verb, s, data);
     return { actionId };
   });
 }
@@ -804,25 +821,10 @@ export async function moveSubmission(
       await bumpSubmissionCount(tx, s.consultationId, -1);
       await bumpSubmissionCount(tx, to.id, 1);
     }
-    const actionId = await recordAndTell(
-      tx,
-      {
-        moderatorId: moderator!.id,
-        action: "move",
-        targetType: "submission",
-        targetId: s.id,
-        reasonCode: data.reasonCode,
-        message: data.message,
-        details: { fromConsultationId: s.consultationId, toConsultationId: to.id },
-      },
-      {
-        userId: s.authorId,
-        summaryKey: "move",
-        summaryParams: { consultation: to.title },
-        url: submissionUrl(s.id),
-        title: s.title,
-      },
-    );
+    const actionId = await recordAndTellAuthor(tx, moderator!.id, "move", s, data, {
+      details: { fromConsultationId: s.consultationId, toConsultationId: to.id },
+      summaryParams: { consultation: to.title },
+    });
     return { actionId };
   });
 }
@@ -846,24 +848,10 @@ export async function editTitle(
       where: { id: s.id },
       data: { title: data.title, originalTitle: s.originalTitle ?? s.title },
     });
-    const actionId = await recordAndTell(
-      tx,
-      {
-        moderatorId: moderator!.id,
-        action: "edit_title",
-        targetType: "submission",
-        targetId: s.id,
-        reasonCode: data.reasonCode,
-        message: data.message,
-        details: { previousTitle: s.title, newTitle: data.title },
-      },
-      {
-        userId: s.authorId,
-        summaryKey: "edit_title",
-        url: submissionUrl(s.id),
-        title: data.title,
-      },
-    );
+    const actionId = await recordAndTellAuthor(tx, moderator!.id, "edit_title", s, data, {
+      details: { previousTitle: s.title, newTitle: data.title },
+      title: data.title,
+    });
     return { actionId };
   });
 }
@@ -1110,23 +1098,7 @@ async function decidePending(db: Db, moderator: Actor, input: SubmissionActionIn
         payload: { submissionId: s.id },
       });
     }
-    const actionId = await recordAndTell(
-      tx,
-      {
-        moderatorId: moderator!.id,
-        action: verb,
-        targetType: "submission",
-        targetId: s.id,
-        reasonCode: data.reasonCode,
-        message: data.message,
-      },
-      {
-        userId: s.authorId,
-        summaryKey: verb,
-        url: submissionUrl(s.id),
-        title: s.title,
-      },
-    );
+    const actionId = await recordAndTellAuthor(tx, moderator!.id, verb, s, data);
     return { actionId };
   });
 }
