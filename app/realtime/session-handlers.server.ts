@@ -69,8 +69,8 @@ async function run(
       return { ...seq(event), question };
     }
     case "question.vote":
-      // A repeated upvote is a no-op (changed: false), not an error.
-      return seq(await voteQuestion(db, user, args.questionId));
+      // A repeated upvote is a no-op (changed: false), not an error. The vote checks the session itself.
+      return seq(await voteQuestion(db, user, args.questionId, sessionId));
     case "question.approve":
       return seq(await approveQuestion(db, user, args.questionId));
     case "question.reject":
@@ -103,6 +103,7 @@ async function run(
 /** The operation must concern the session the message names (a question or poll of another session is not "found"). */
 async function belongsToSession(db: Db, sessionId: string, command: SessionCommand, args: Args) {
   const id = (v: unknown) => (typeof v === "string" && v.length <= 100 ? v : null);
+  if (command === "question.vote") return; // checked in the same round trip as the vote
   if (command.startsWith("question.") && command !== "question.ask") {
     const questionId = id(args.questionId);
     const q = questionId

@@ -592,9 +592,6 @@ interface LockedSession {
  */
 const LIVE_TX = { maxWait: 10_000, timeout: 15_000 };
 
-/** Thrown inside an operation that turned out to change nothing: rolls back its sequence number. */
-class NoChange extends Error {}
-
 /**
  * Takes the session's next sequence number (and its row lock, until commit), runs the operation, appends
  * its event, commits, then publishes. Any throw rolls everything back, the number included.
@@ -777,41 +774,52 @@ async function questionSession(db: DbOrTx, questionId: unknown): Promise<{ id: s
   return q;
 }
 
+/** What `synochi_vote_question` answers (prisma/migrations/20261204120000_vote_question). */
+interface VoteOutcome {
+  outcome: "voted" | "not_found" | "not_live" | "not_open" | "own" | "duplicate";
+  sessionId: string | null;
+  seq: number | null;
+  upvoteCount: number | null;
+}
+
 /**
  * One upvote per participant and question: the (question, user) key makes a repeat a no-op, which
- * returns null and leaves no event.
+ * returns null and leaves no event. The commonest live command, so it is one round trip: a database
+ * function does what `liveOperation` does (session row lock first, checks, vote, count, next seq, event)
+ * and answers with the outcome. With `sessionId`, a question of another session is "not found".
  */
 export async function voteQuestion(
   db: Db,
   actor: Actor,
   questionId: unknown,
+  sessionId: string | null = null,
 ): Promise<SessionEventMessage | null> {
   requireParticipant(actor);
-  const q = await questionSession(db, questionId);
-  try {
-    return await liveOperation(db, q.sessionId, async (tx, s) => {
-      requireLive(s);
-      const question = await tx.sessionQuestion.findUniqueOrThrow({
-        where: { id: q.id },
-        select: { status: true, authorId: true },
-      });
-      if (question.status !== "approved") throw new Invalid({}, "sessions.errors.questionNotOpen");
-      if (question.authorId === actor.id) throw new Invalid({}, "sessions.errors.ownQuestion");
-      const { count } = await tx.questionVote.createMany({
-        data: [{ questionId: q.id, userId: actor.id }],
-        skipDuplicates: true,
-      });
-      if (count === 0) throw new NoChange();
-      const row = await tx.sessionQuestion.update({
-        where: { id: q.id },
-        data: { upvoteCount: { increment: 1 } },
-        select: { upvoteCount: true },
-      });
-      return { type: "question.voted", payload: { questionId: q.id, upvoteCount: row.upvoteCount } };
-    });
-  } catch (error) {
-    if (error instanceof NoChange) return null;
-    throw error;
+  const id = readId(questionId);
+  if (!id) throw new NotFound("sessions.errors.questionNotFound");
+  const [result] = await db.$queryRaw<VoteOutcome[]>`
+    SELECT * FROM "synochi_vote_question"(${id}, ${actor.id}, ${sessionId}::text)`;
+  switch (result?.outcome) {
+    case "voted": {
+      const event = {
+        sessionId: result.sessionId!,
+        seq: result.seq!,
+        type: "question.voted",
+        payload: { questionId: id, upvoteCount: result.upvoteCount! },
+      } satisfies SessionEventMessage;
+      publish(rooms.liveSession(event.sessionId), "session:event", event);
+      return event;
+    }
+    case "duplicate":
+      return null;
+    case "not_live":
+      throw new Invalid({}, "sessions.errors.notLive");
+    case "not_open":
+      throw new Invalid({}, "sessions.errors.questionNotOpen");
+    case "own":
+      throw new Invalid({}, "sessions.errors.ownQuestion");
+    default:
+      throw new NotFound("sessions.errors.questionNotFound");
   }
 }
 

@@ -514,6 +514,25 @@ describe("questions from the floor", () => {
     await expectError(voteQuestion(db(), bob, "no-such-question"), "sessions.errors.questionNotFound");
   });
 
+  it("refuses votes on rejected questions, on questions of another session and once the session has ended", async () => {
+    const s = await liveSession(db(), chair, committeeId);
+    const other = await liveSession(db(), chair, committeeId);
+    const asker = await person(db()); // its own, so the others keep their question allowance
+    const kept = (await askQuestion(db(), asker, s.id, { text: "Μένει;" })).question;
+    const dropped = (await askQuestion(db(), asker, s.id, { text: "Φεύγει;" })).question;
+    await rejectQuestion(db(), moderator, dropped.id, { reason: "Εκτός θέματος" });
+    await expectError(voteQuestion(db(), bob, dropped.id), "sessions.errors.questionNotOpen");
+    await expectError(voteQuestion(db(), bob, kept.id, other.id), "sessions.errors.questionNotFound");
+    await endSession(db(), chair, s.id);
+    await expectError(voteQuestion(db(), bob, kept.id), "sessions.errors.notLive");
+    // Refusals changed nothing: no vote, no count, no event after the session ended.
+    expect(await db().questionVote.count({ where: { questionId: kept.id } })).toBe(0);
+    expect((await db().sessionQuestion.findUniqueOrThrow({ where: { id: kept.id } })).upvoteCount).toBe(0);
+    const log = await eventsSince(db(), s.id, 0);
+    expect(log.at(-1)?.type).toBe("session.ended");
+    expect(log.map((e) => e.seq)).toEqual(log.map((_, i) => i + 1));
+  });
+
   it("orders approved questions pinned first, then by votes, then oldest first; one pin at a time", async () => {
     const s = await liveSession(db(), chair, committeeId);
     const voters = await Promise.all([1, 2, 3].map(() => person(db())));
