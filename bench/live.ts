@@ -17,7 +17,9 @@
  *    voters' own sockets (`session:command` question.vote, Poisson arrivals at BENCH_RATE per second for
  *    BENCH_DURATION_S seconds) and records when each client receives the matching `session:event`
  *    (question.voted, by seq). Per delivery: p50/p99 of receive time − send time; per upvote: the
- *    arrival at the LAST client; memory: the anonymous RSS the top-ups added, summed, / N. Clocks: every process
+ *    arrival at the LAST client; memory: the V8 heap + external memory (and RssAnon) each top-up added, per
+ *    added client (closing clients gives nothing back at once: Socket.io keeps a disconnected socket's
+ *    state for connection-state recovery, two minutes). Clocks: every process
  *    stamps with performance.timeOrigin + performance.now() (one machine, one clock).
  *    Steps continue until one misses a target (always through 1,000 clients) or BENCH_MAX_CLIENTS.
  * 5. Failover: BENCH_FAILOVER_CLIENTS clients connect through a round-robin TCP load balancer
@@ -158,16 +160,16 @@ interface StepResult {
   ack_p50_ms: number | null;
   ack_p99_ms: number | null;
   /**
-   * Growth of the V8 heap plus external memory (Buffers, ArrayBuffers) of both app processes since no
-   * clients, per client, summed over the top-ups, after full GCs.
+   * Growth of the V8 heap plus external memory (Buffers, ArrayBuffers) of both app processes over this
+   * step's top-up, per added client, after full GCs just before and just after it. (Sums since the
+   * baseline do not work: the processes' memory drifts down by tens of MiB for minutes after the
+   * warm-up, which swamps what a few hundred connections add.)
    */
   bytes_per_connection: number;
-  /** The same from RssAnon and VmRSS: what the brief asked for, but ±100 MiB allocator noise per process. */
+  /** The same from RssAnon and VmRSS (allocator and semi-space noise of several MiB per reading). */
   rss_anon_bytes_per_connection: number;
   vmrss_bytes_per_connection: number;
   heap_bytes_per_connection: number;
-  /** Heap + external growth of this step's top-up, per added client. */
-  marginal_bytes_per_connection: number;
   rss_mib: number[];
   client_loop_delay_p99_ms: number | null;
   connect_s: number;
@@ -376,7 +378,6 @@ async function main(): Promise<void> {
 
   const results: StepResult[] = [];
   let floor: StepResult | null = null;
-  const growth = { rssAnon: 0, rss: 0, heap: 0, js: 0 };
   let seed = 2026;
   const floorSteps = config.floorClients > 0 ? [config.floorClients] : [];
   for (const [index, clients] of [...floorSteps, ...steps].entries()) {
@@ -389,12 +390,8 @@ async function main(): Promise<void> {
     await sleep(3_000); // presence settles; handshakes' garbage becomes collectable
     const memory = await measureServers(probe.dir, servers);
     const sum = (f: (m: Memory, i: number) => number) => memory.reduce((n, m, i) => n + f(m, i), 0);
-    growth.rssAnon += sum((m, i) => m.rssAnon - before[i].rssAnon);
-    growth.rss += sum((m, i) => m.rss - before[i].rss);
-    growth.heap += sum((m, i) => m.heapUsed - before[i].heapUsed);
-    growth.js += sum((m, i) => m.heapUsed + m.external - before[i].heapUsed - before[i].external);
-    const marginal =
-      sum((m, i) => m.heapUsed + m.external - before[i].heapUsed - before[i].external) / Math.max(1, added);
+    const perAdded = (f: (m: Memory) => number) =>
+      Math.round(sum((m, i) => f(m) - f(before[i])) / Math.max(1, added));
     await Promise.all(procs.map((p) => p.collect())); // forget deliveries of earlier steps
     await mergeStatsOf(procs); // resets the client processes' event-loop delay histograms
     log(
@@ -420,11 +417,10 @@ async function main(): Promise<void> {
       last_client_p99_ms: round(percentile(last, 99)),
       ack_p50_ms: round(percentile(acks, 50)),
       ack_p99_ms: round(percentile(acks, 99)),
-      bytes_per_connection: Math.round(growth.js / clients),
-      rss_anon_bytes_per_connection: Math.round(growth.rssAnon / clients),
-      vmrss_bytes_per_connection: Math.round(growth.rss / clients),
-      heap_bytes_per_connection: Math.round(growth.heap / clients),
-      marginal_bytes_per_connection: Math.round(marginal),
+      bytes_per_connection: perAdded((m) => m.heapUsed + m.external),
+      rss_anon_bytes_per_connection: perAdded((m) => m.rssAnon),
+      vmrss_bytes_per_connection: perAdded((m) => m.rss),
+      heap_bytes_per_connection: perAdded((m) => m.heapUsed),
       rss_mib: memory.map((m) => round(m.rss / 2 ** 20) ?? 0),
       client_loop_delay_p99_ms: round(stats.loopDelayP99Ms),
       connect_s: round(connectS) ?? 0,
@@ -508,7 +504,8 @@ async function main(): Promise<void> {
       `process(es), WebSocket only, ${config.rate} upvotes/s (Poisson) for ${config.durationS} s per step. ` +
       `Targets: delivery p99 ≤ ${TARGETS.deliveryP99Ms} ms, last client p99 ≤ ${TARGETS.lastClientP99Ms} ms, ` +
       `≤ ${TARGETS.bytesPerConnection / 1024} KiB per connection, nothing missing. KiB/conn: V8 heap + ` +
-      `external memory added per client (after full GCs); RssAnon KiB: the same from /proc (allocator noise).`,
+      `external memory added per client of the step's top-up (after full GCs); RssAnon KiB: the same from /proc ` +
+      `(allocator noise).`,
   );
   console.log(table(rows));
   let maxMeeting = 0;
