@@ -256,6 +256,8 @@ export async function deleteComment(
     });
     const updated = await tx.comment.findUniqueOrThrow({ where: { id: commentId }, select: viewSelect });
     const counts = count === 1 && row.status === "published" ? await bumpCount(tx, targetOf(row), -1) : null;
+    // Its stance and its author no longer count in the submission's score.
+    if (counts && row.submissionId) await schedulePriorityRecompute(tx, { submissionId: row.submissionId });
     return { view: toCommentView(updated), counts };
   });
   const room = rooms.consultation(consultationId);

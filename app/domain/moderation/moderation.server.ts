@@ -10,6 +10,10 @@ import { fieldErrorsOf } from "~/domain/accounts/accounts.schema.ts";
 import type { Actor } from "~/domain/accounts/policy.ts";
 import { announceNotifications } from "~/domain/notifications/notifications.server.ts";
 import { addOutboxEvent } from "~/domain/outbox/outbox.server.ts";
+import {
+  schedulePriorityAfterStatusChange,
+  schedulePriorityRecompute,
+} from "~/domain/priority/priority.server.ts";
 import { Prisma } from "~/generated/prisma/client.ts";
 import type { ModerationActionType, ModerationTarget } from "~/generated/prisma/enums.ts";
 import { createT, formatDateTime, isLocale, type Locale, type TFunction } from "~/i18n/i18n.ts";
@@ -214,13 +218,19 @@ async function bumpCommentCount(
   else if (c.articleId) await tx.consultationArticle.update({ where: { id: c.articleId }, data });
 }
 
-/** Hides a published submission (counts follow); returns whether it changed. */
+/**
+ * Hides a published submission (counts follow, priority recomputed: it leaves the rankings); returns
+ * whether it changed.
+ */
 async function hideSubmissionRow(tx: Tx, s: { id: string; consultationId: string }): Promise<boolean> {
   const { count } = await tx.submission.updateMany({
     where: { id: s.id, status: "published" },
     data: { status: "hidden", hiddenAt: new Date() },
   });
-  if (count === 1) await bumpSubmissionCount(tx, s.consultationId, -1);
+  if (count === 1) {
+    await bumpSubmissionCount(tx, s.consultationId, -1);
+    await schedulePriorityAfterStatusChange(tx, [s.id]);
+  }
   return count === 1;
 }
 
@@ -229,8 +239,16 @@ async function restoreSubmissionRow(tx: Tx, s: { id: string; consultationId: str
     where: { id: s.id, status: "hidden" },
     data: { status: "published", hiddenAt: null },
   });
-  if (count === 1) await bumpSubmissionCount(tx, s.consultationId, 1);
+  if (count === 1) {
+    await bumpSubmissionCount(tx, s.consultationId, 1);
+    await schedulePriorityAfterStatusChange(tx, [s.id]);
+  }
   return count === 1;
+}
+
+/** A published comment on a submission counts in its score (stance, breadth): recompute it. */
+async function commentChanged(tx: Tx, c: { submissionId: string | null }): Promise<void> {
+  if (c.submissionId) await schedulePriorityRecompute(tx, { submissionId: c.submissionId });
 }
 
 async function hideCommentRow(
@@ -241,7 +259,10 @@ async function hideCommentRow(
     where: { id: c.id, status: "published", deletedAt: null },
     data: { status: "hidden", hiddenAt: new Date() },
   });
-  if (count === 1) await bumpCommentCount(tx, c, -1);
+  if (count === 1) {
+    await bumpCommentCount(tx, c, -1);
+    await commentChanged(tx, c);
+  }
   return count === 1;
 }
 
@@ -253,7 +274,10 @@ async function restoreCommentRow(
     where: { id: c.id, status: "hidden", deletedAt: null },
     data: { status: "published", hiddenAt: null },
   });
-  if (count === 1) await bumpCommentCount(tx, c, 1);
+  if (count === 1) {
+    await bumpCommentCount(tx, c, 1);
+    await commentChanged(tx, c);
+  }
   return count === 1;
 }
 
@@ -751,6 +775,9 @@ export async function mergeSubmissions(db: Db, moderator: Actor, input: MergeInp
     // Earlier duplicates merged into the source now redirect straight to the target.
     await tx.submission.updateMany({ where: { mergedIntoId: source.id }, data: { mergedIntoId: target.id } });
     await bumpSubmissionCount(tx, source.consultationId, -1);
+    // The target gained supporters; the source leaves the rankings.
+    await schedulePriorityRecompute(tx, { submissionId: target.id });
+    await schedulePriorityAfterStatusChange(tx, [source.id]);
 
     const actionId = await record(tx, {
       moderatorId: moderator!.id,
@@ -821,6 +848,8 @@ export async function moveSubmission(
       await bumpSubmissionCount(tx, s.consultationId, -1);
       await bumpSubmissionCount(tx, to.id, 1);
     }
+    // Its weights, strategy and peers are the new consultation's now.
+    await schedulePriorityAfterStatusChange(tx, [s.id], { formerConsultationId: s.consultationId });
     const actionId = await recordAndTellAuthor(tx, moderator!.id, "move", s, data, {
       details: { fromConsultationId: s.consultationId, toConsultationId: to.id },
       summaryParams: { consultation: to.title },
@@ -1089,6 +1118,7 @@ async function decidePending(db: Db, moderator: Actor, input: SubmissionActionIn
       where: { id: s.id },
       data: approve ? { status: "published" } : { status: "hidden", hiddenAt: new Date() },
     });
+    await schedulePriorityAfterStatusChange(tx, [s.id]);
     if (approve) {
       await bumpSubmissionCount(tx, s.consultationId, 1);
       await addOutboxEvent(tx, {

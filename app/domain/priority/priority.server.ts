@@ -551,6 +551,57 @@ export async function schedulePriorityRecompute(
   }
 }
 
+/**
+ * Above this many submissions to recompute after one status change, one consultation-wide recompute is
+ * scheduled instead (it writes only the scores whose inputs changed).
+ */
+export const PRIORITY_FANOUT_MAX = 100;
+
+/**
+ * Schedules what a change of submissions' place in the rankings calls for, in the caller's transaction:
+ * they entered or left the published set (approved, hidden, restored, withdrawn, merged away) or moved to
+ * another consultation. Each submission is recomputed (one no longer published loses its score and leaves
+ * the rankings). And since a submission's breadth counts the municipalities its participants declared on
+ * their own published submissions in the same consultation, when a changed submission declares one, the
+ * published submissions its author takes part in there (as author, supporter or commenter) are recomputed
+ * too; `formerConsultationId` (a move) adds those of the consultation it left. Past PRIORITY_FANOUT_MAX
+ * of them, their consultations are recomputed whole instead.
+ */
+export async function schedulePriorityAfterStatusChange(
+  tx: DbOrTx,
+  submissionIds: string[],
+  opts: { formerConsultationId?: string; now?: Date } = {},
+): Promise<void> {
+  const ids = [...new Set(submissionIds)];
+  if (ids.length === 0) return;
+  const former = opts.formerConsultationId ?? null;
+  const dependents = await tx.$queryRaw<{ id: string; consultationId: string }[]>`
+    WITH changed AS (
+      SELECT s."authorId" AS uid, k.cid
+        FROM "Submission" s
+       CROSS JOIN LATERAL unnest(ARRAY[s."consultationId", ${former}::text]) AS k(cid)
+       WHERE s.id = ANY(${ids}::text[]) AND s."municipalityId" IS NOT NULL AND k.cid IS NOT NULL
+    ),
+    involved AS (
+      SELECT d.id FROM changed x JOIN "Submission" d ON d."authorId" = x.uid AND d."consultationId" = x.cid
+      UNION SELECT sp."submissionId" FROM changed x JOIN "Support" sp ON sp."userId" = x.uid
+              JOIN "Submission" d ON d.id = sp."submissionId" AND d."consultationId" = x.cid
+      UNION SELECT c."submissionId" FROM changed x
+              JOIN "Comment" c ON c."authorId" = x.uid AND c.status = 'published' AND c."submissionId" IS NOT NULL
+              JOIN "Submission" d ON d.id = c."submissionId" AND d."consultationId" = x.cid
+    )
+    SELECT d.id, d."consultationId" FROM involved i JOIN "Submission" d ON d.id = i.id
+     WHERE d.status = 'published' AND NOT (d.id = ANY(${ids}::text[]))
+     ORDER BY d.id`;
+  for (const submissionId of ids) await schedulePriorityRecompute(tx, { submissionId }, opts.now);
+  if (dependents.length > PRIORITY_FANOUT_MAX) {
+    for (const consultationId of new Set(dependents.map((d) => d.consultationId)))
+      await schedulePriorityRecompute(tx, { consultationId }, opts.now);
+  } else {
+    for (const d of dependents) await schedulePriorityRecompute(tx, { submissionId: d.id }, opts.now);
+  }
+}
+
 // ───────────────────────────── Reading: explanation, preview ─────────────────────────────
 
 function readStored(raw: unknown): StoredComponents | null {

@@ -9,7 +9,10 @@ import { can, type Actor } from "~/domain/accounts/policy.ts";
 import { isOpenForInput } from "~/domain/consultations/consultations.server.ts";
 import { getModerationSettings } from "~/domain/moderation/settings.server.ts";
 import { addOutboxEvent } from "~/domain/outbox/outbox.server.ts";
-import { schedulePriorityRecompute } from "~/domain/priority/priority.server.ts";
+import {
+  schedulePriorityAfterStatusChange,
+  schedulePriorityRecompute,
+} from "~/domain/priority/priority.server.ts";
 import { readRichText } from "~/domain/richtext/richtext.server.ts";
 import { Prisma } from "~/generated/prisma/client.ts";
 import type { SubmissionCard } from "~/realtime/events.ts";
@@ -251,6 +254,7 @@ async function loadOwnSubmission(db: DbOrTx, submissionId: string) {
       status: true,
       version: true,
       consultationId: true,
+      municipalityId: true,
       lockedAt: true,
       consultation: { select: { phase: true, opensAt: true, closesAt: true } },
     },
@@ -315,6 +319,10 @@ export async function updateSubmission(
       data: [...new Set(input.targetGroups)].map((key) => ({ submissionId, targetGroupKey: key })),
     });
     await queueAnalysis(tx, submissionId, s.version + 1);
+    // The author's municipality counts in the breadth of what they take part in: recompute those too.
+    if ((input.municipalityId ?? null) !== s.municipalityId) {
+      await schedulePriorityAfterStatusChange(tx, [submissionId]);
+    }
     const row = await tx.submission.findUniqueOrThrow({ where: { id: submissionId }, select: cardSelect });
     return toCard(row);
   });
@@ -353,6 +361,8 @@ export async function withdrawSubmission(
         data: { submissionCount: { decrement: 1 } },
       });
     }
+    // It leaves the rankings (and its author's municipality the breadth of what they took part in).
+    await schedulePriorityAfterStatusChange(tx, [submissionId]);
   });
 }
 
