@@ -18,6 +18,7 @@ import { listModels } from "~/domain/analysis/models.server.ts";
 import { formatDateTime } from "~/i18n/i18n.ts";
 import { useLocale, useT } from "~/i18n/useT.ts";
 import { getQueue, isQueueName, QUEUE_NAMES } from "~/jobs/queues.server.ts";
+import { redactJobPayload, redactText, type RedactedText } from "~/jobs/redact.ts";
 import { readForm } from "~/utils/csrf.server.ts";
 import { getDb } from "~/utils/db.server.ts";
 import { getEnv } from "~/utils/env.server.ts";
@@ -63,14 +64,17 @@ async function queueFigures() {
     await Promise.all(
       QUEUE_NAMES.map(async (name) => {
         const jobs = await getQueue(name).getFailed(0, FAILED_PER_QUEUE - 1);
+        // Payloads hold addresses, names, texts and links with tokens: only ids and the like are shown.
         return jobs.filter(Boolean).map((job) => ({
           queue: name,
           id: job.id ?? "",
           name: job.name,
-          data: JSON.stringify(job.data ?? null).slice(0, 1_000),
-          error: (job.failedReason ?? "").slice(0, 2_000),
+          data: redactJobPayload(job.data),
+          error: redactText(job.failedReason ?? "", 2_000),
+          stack: redactText(job.stacktrace?.at(-1) ?? "", 4_000),
           attemptsMade: job.attemptsMade,
           attempts: job.opts.attempts ?? 1,
+          createdAt: new Date(job.timestamp).toISOString(),
           failedAt: new Date(job.finishedOn ?? job.timestamp).toISOString(),
         }));
       }),
@@ -142,6 +146,24 @@ export async function action({ request }: ActionFunctionArgs) {
   } catch (error) {
     return actionError(error, undefined, intent);
   }
+}
+
+/** Text with its redacted parts shown as a marker. */
+function Redacted({ text }: { text: RedactedText }) {
+  const t = useT();
+  return (
+    <>
+      {text.map((part, i) =>
+        part === null ? (
+          <span key={i} className="redacted">
+            {t("analysis.queues.redacted")}
+          </span>
+        ) : (
+          part
+        ),
+      )}
+    </>
+  );
 }
 
 export default function AdminQueues() {
@@ -230,6 +252,7 @@ export default function AdminQueues() {
 
       <section aria-labelledby="queues-failed">
         <h2 id="queues-failed">{t("analysis.queues.failedTitle")}</h2>
+        <p>{t("analysis.queues.redactedHint")}</p>
         {redis && redis.failed.length > 0 ? (
           <>
             <Form method="post">
@@ -248,20 +271,53 @@ export default function AdminQueues() {
                       <code>{job.id}</code>
                     </dd>
                     <dt>{t("analysis.queues.data")}</dt>
-                    <dd>
-                      <code>{job.data}</code>
+                    <dd data-testid="job-data">
+                      {job.data.fields.length === 0 ? (
+                        t("analysis.queues.noData")
+                      ) : (
+                        <ul className="plain">
+                          {job.data.fields.map((f) => (
+                            <li key={f.path}>
+                              <code>{f.path}</code>{" "}
+                              {"redacted" in f ? (
+                                <span className="redacted">{t("analysis.queues.redacted")}</span>
+                              ) : (
+                                <code>{String(f.value)}</code>
+                              )}
+                            </li>
+                          ))}
+                        </ul>
+                      )}
+                      {job.data.more > 0 ? t("analysis.queues.moreFields", { count: job.data.more }) : null}
                     </dd>
                     <dt>{t("analysis.queues.error")}</dt>
-                    <dd className="job-error">{job.error}</dd>
+                    <dd className="job-error">
+                      <Redacted text={job.error} />
+                    </dd>
                     <dt>{t("analysis.queues.attempts")}</dt>
                     <dd>
                       {t("analysis.queues.attemptsValue", { made: job.attemptsMade, max: job.attempts })}
+                    </dd>
+                    <dt>{t("analysis.queues.createdAt")}</dt>
+                    <dd>
+                      <time dateTime={job.createdAt}>{formatDateTime(locale, job.createdAt)}</time>
                     </dd>
                     <dt>{t("analysis.queues.failedAt")}</dt>
                     <dd>
                       <time dateTime={job.failedAt}>{formatDateTime(locale, job.failedAt)}</time>
                     </dd>
                   </dl>
+                  {job.stack.length > 0 ? (
+                    <details>
+                      <summary>{t("analysis.queues.stack")}</summary>
+                      {/* .manage-example wraps long lines of its <pre>. */}
+                      <div className="manage-example">
+                        <pre className="job-stack">
+                          <Redacted text={job.stack} />
+                        </pre>
+                      </div>
+                    </details>
+                  ) : null}
                   <Form method="post">
                     <CsrfInput />
                     <input type="hidden" name="queue" value={job.queue} />
