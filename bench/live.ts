@@ -11,27 +11,31 @@
  *    the process that sends the upvotes), WebSocket only, each signed in with its own session cookie,
  *    half on each app process; each joins the session's room and replays with `session:sync`.
  * 4. First a tiny step (BENCH_FLOOR_CLIENTS, 10): this machine's latency floor right now, for ratios. Then
- *    for each step of BENCH_STEPS clients (250, 500, 1000, 1500, …): tops up the clients, measures each
- *    app process's memory just before and after the top-up (RssAnon and VmRSS from /proc, and the V8
- *    heap, each after memory-reducing full GCs until RSS settles), then sends upvotes from
- *    voters' own sockets (`session:command` question.vote, Poisson arrivals at BENCH_RATE per second for
- *    BENCH_DURATION_S seconds) and records when each client receives the matching `session:event`
- *    (question.voted, by seq). Per delivery: p50/p99 of receive time − send time; per upvote: the
- *    arrival at the LAST client; memory: the V8 heap + external memory (and RssAnon) each top-up added, per
- *    added client (closing clients gives nothing back at once: Socket.io keeps a disconnected socket's
- *    state for connection-state recovery, two minutes). Clocks: every process
- *    stamps with performance.timeOrigin + performance.now() (one machine, one clock).
- *    Steps continue until one misses a target (always through 1,000 clients) or BENCH_MAX_CLIENTS.
- * 5. Failover: BENCH_FAILOVER_CLIENTS clients connect through a round-robin TCP load balancer
+ *    for each step of BENCH_STEPS clients (250, 500, 1000, 1500, …): tops up the clients, then sends
+ *    upvotes from voters' own sockets (`session:command` question.vote, Poisson arrivals at BENCH_RATE per
+ *    second for BENCH_DURATION_S seconds) and records when each client receives the matching
+ *    `session:event` (question.voted, by seq). Per delivery: p50/p99 of receive time − send time; per
+ *    upvote: the arrival at the LAST client. Clocks: every process stamps with performance.timeOrigin +
+ *    performance.now() (one machine, one clock). Steps continue until one misses a target (always through
+ *    1,000 clients) or BENCH_MAX_CLIENTS.
+ * 5. Memory per connection: BENCH_MEMORY_ROUNDS (2) times, BENCH_MEMORY_CLIENTS (1,000) idle clients
+ *    join on top of the last step's; each app process's V8 heap + external (through the probe), RssAnon
+ *    and VmRSS (from /proc) are read just before and just after, each after memory-reducing full GCs until
+ *    RSS settles (these also count what V8 and the allocator keep in reserve, and move by MiBs). Then as
+ *    many again with a heap snapshot before and after: the exact bytes of every reachable object, the
+ *    figure judged. The growth per added client is the figure. (Closing clients gives nothing back at once: Socket.io keeps a
+ *    disconnected socket's state two minutes for connection-state recovery.)
+ * 6. Failover: BENCH_FAILOVER_CLIENTS clients connect through a round-robin TCP load balancer
  *    (bench/lib/live-proxy.ts) in front of both processes; upvotes keep flowing; one app process is
  *    killed (SIGKILL, a crash); its clients must reconnect to the other within 5 s and, after
  *    `session:sync`, hold every event exactly once.
- * 6. Prints a table, then one JSON line. Drops the database and Redis keys however it ends.
+ * 7. Prints a table, then one JSON line. Drops the database and Redis keys however it ends.
  *
  * Environment: BENCH_DATABASE_URL, BENCH_REDIS_URL, SKIP_BUILD=1, BENCH_STEPS ("250,500,1000,1500,2000,
  * 2500,3000"), BENCH_MAX_CLIENTS (3000), BENCH_RATE (4 upvotes/s), BENCH_DURATION_S (30),
  * BENCH_CLIENT_PROCS (2), BENCH_FLOOR_CLIENTS (10; 0 skips it), BENCH_VOTERS (100), BENCH_QUESTIONS (20), BENCH_FAILOVER (1; 0 skips it),
- * BENCH_FAILOVER_CLIENTS (1000), BENCH_KILL_SIGNAL (SIGKILL).
+ * BENCH_FAILOVER_CLIENTS (1000), BENCH_KILL_SIGNAL (SIGKILL), BENCH_MEMORY_CLIENTS (1000; 0 skips it),
+ * BENCH_MEMORY_ROUNDS (2).
  */
 import { cpus, loadavg, totalmem } from "node:os";
 import path from "node:path";
@@ -47,7 +51,13 @@ import { createBenchDatabase, DEFAULT_ADMIN_URL, dropDatabase } from "./lib/data
 import { percentile } from "./lib/load.ts";
 import { connectMany, LiveSessionClient, now } from "./lib/live-client.ts";
 import { ClientProcess, mergeStats, type ClientSpec } from "./lib/live-clients.ts";
-import { createMemoryProbe, findServerPid, measureSettled } from "./lib/live-memory.ts";
+import {
+  createMemoryProbe,
+  findServerPid,
+  heapSnapshot,
+  measureSettled,
+  snapshotBytes,
+} from "./lib/live-memory.ts";
 import { backendOf, startProxy } from "./lib/live-proxy.ts";
 import { createParticipants, seedLiveSession, type Participant } from "./lib/live-seed.ts";
 import { VoteDriver, type VoteRecord } from "./lib/live-votes.ts";
@@ -87,6 +97,9 @@ const config = {
   questions: Math.max(1, Math.round(envNumber("BENCH_QUESTIONS", 20))),
   failover: !["0", "false"].includes(process.env.BENCH_FAILOVER ?? ""),
   failoverClients: Math.round(envNumber("BENCH_FAILOVER_CLIENTS", 1000)),
+  /** Memory: idle clients added per round after the latency steps (0 skips it), and how many rounds. */
+  memoryClients: Math.round(envNumber("BENCH_MEMORY_CLIENTS", 1000)),
+  memoryRounds: Math.max(1, Math.round(envNumber("BENCH_MEMORY_ROUNDS", 2))),
   killSignal: (process.env.BENCH_KILL_SIGNAL || "SIGKILL") as NodeJS.Signals,
 };
 
@@ -136,6 +149,13 @@ interface Memory {
   external: number;
 }
 
+/** Heap snapshots of the app processes, one after the other; the bytes each holds. */
+async function snapshotServers(dir: string, servers: Server[]): Promise<number[]> {
+  const bytes: number[] = [];
+  for (const s of servers) bytes.push(snapshotBytes(await heapSnapshot(dir, s.pid)));
+  return bytes;
+}
+
 async function measureServers(dir: string, servers: Server[], rounds = 6): Promise<Memory[]> {
   return Promise.all(
     servers.map(async (s) => {
@@ -143,6 +163,17 @@ async function measureServers(dir: string, servers: Server[], rounds = 6): Promi
       return { rss: m.rss, rssAnon: m.rssAnon, heapUsed: m.heapUsed, external: m.external };
     }),
   );
+}
+
+interface MemoryRound {
+  from: number;
+  to: number;
+  /** V8 heap + external memory (Buffers, ArrayBuffers) of both app processes added, per added client. */
+  bytes_per_connection: number;
+  heap_bytes_per_connection: number;
+  /** The same from /proc: RssAnon and VmRSS. */
+  rss_anon_bytes_per_connection: number;
+  vmrss_bytes_per_connection: number;
 }
 
 interface StepResult {
@@ -159,18 +190,6 @@ interface StepResult {
   last_client_p99_ms: number | null;
   ack_p50_ms: number | null;
   ack_p99_ms: number | null;
-  /**
-   * Growth of the V8 heap plus external memory (Buffers, ArrayBuffers) of both app processes over this
-   * step's top-up, per added client, after full GCs just before and just after it. (Sums since the
-   * baseline do not work: the processes' memory drifts down by tens of MiB for minutes after the
-   * warm-up, which swamps what a few hundred connections add.)
-   */
-  bytes_per_connection: number;
-  /** The same from RssAnon and VmRSS (allocator and semi-space noise of several MiB per reading). */
-  rss_anon_bytes_per_connection: number;
-  vmrss_bytes_per_connection: number;
-  heap_bytes_per_connection: number;
-  rss_mib: number[];
   client_loop_delay_p99_ms: number | null;
   connect_s: number;
   meets_target: boolean;
@@ -275,7 +294,10 @@ async function main(): Promise<void> {
     const db = createDb(bench.url);
     onCleanup("disconnect Prisma", () => db.$disconnect());
     const t0 = performance.now();
-    const seeded = await seedLiveSession(db, { participants: maxStep, questions: config.questions });
+    const seeded = await seedLiveSession(db, {
+      participants: maxStep + config.memoryClients * (config.memoryRounds + 1),
+      questions: config.questions,
+    });
     const voters = await createParticipants(db, config.voters);
     const failoverVoters = config.failover ? await createParticipants(db, Math.min(config.voters, 30)) : [];
     getRedis().disconnect();
@@ -381,17 +403,8 @@ async function main(): Promise<void> {
   let seed = 2026;
   const floorSteps = config.floorClients > 0 ? [config.floorClients] : [];
   for (const [index, clients] of [...floorSteps, ...steps].entries()) {
-    // Memory is measured just before and just after each top-up: the app's memory drifts down for
-    // minutes after start (bytecode flushing, arenas given back), so only close pairs compare.
-    const before =
-      results.length === 0 && floor === null ? baseline : await measureServers(probe.dir, servers);
-    const added = clients - connected;
     const connectS = await connectTo(clients, seeded.participants, (i) => urls[i % urls.length]);
-    await sleep(3_000); // presence settles; handshakes' garbage becomes collectable
-    const memory = await measureServers(probe.dir, servers);
-    const sum = (f: (m: Memory, i: number) => number) => memory.reduce((n, m, i) => n + f(m, i), 0);
-    const perAdded = (f: (m: Memory) => number) =>
-      Math.round(sum((m, i) => f(m) - f(before[i])) / Math.max(1, added));
+    await sleep(3_000); // presence settles
     await Promise.all(procs.map((p) => p.collect())); // forget deliveries of earlier steps
     await mergeStatsOf(procs); // resets the client processes' event-loop delay histograms
     log(
@@ -412,16 +425,11 @@ async function main(): Promise<void> {
       replayed,
       delivery_p50_ms: round(percentile(latencies, 50)),
       delivery_p99_ms: round(percentile(latencies, 99)),
-      delivery_max_ms: round(latencies.length ? Math.max(...latencies) : NaN),
+      delivery_max_ms: round(latencies.reduce((m, x) => Math.max(m, x), -Infinity)),
       last_client_p50_ms: round(percentile(last, 50)),
       last_client_p99_ms: round(percentile(last, 99)),
       ack_p50_ms: round(percentile(acks, 50)),
       ack_p99_ms: round(percentile(acks, 99)),
-      bytes_per_connection: perAdded((m) => m.heapUsed + m.external),
-      rss_anon_bytes_per_connection: perAdded((m) => m.rssAnon),
-      vmrss_bytes_per_connection: perAdded((m) => m.rss),
-      heap_bytes_per_connection: perAdded((m) => m.heapUsed),
-      rss_mib: memory.map((m) => round(m.rss / 2 ** 20) ?? 0),
       client_loop_delay_p99_ms: round(stats.loopDelayP99Ms),
       connect_s: round(connectS) ?? 0,
       meets_target: false,
@@ -430,22 +438,77 @@ async function main(): Promise<void> {
       errors === 0 &&
       missing === 0 &&
       (result.delivery_p99_ms ?? Infinity) <= TARGETS.deliveryP99Ms &&
-      (result.last_client_p99_ms ?? Infinity) <= TARGETS.lastClientP99Ms &&
-      result.bytes_per_connection <= TARGETS.bytesPerConnection;
+      (result.last_client_p99_ms ?? Infinity) <= TARGETS.lastClientP99Ms;
     results.push(result);
     log(
       `  deliveries p50 ${result.delivery_p50_ms} ms, p99 ${result.delivery_p99_ms} ms; last client p99 ` +
-        `${result.last_client_p99_ms} ms; per connection ${(result.bytes_per_connection / 1024).toFixed(1)} KiB ` +
-        `heap+external (${(result.rss_anon_bytes_per_connection / 1024).toFixed(1)} KiB by RssAnon, ` +
-        `${(result.vmrss_bytes_per_connection / 1024).toFixed(1)} KiB by VmRSS); ` +
-        `${missing} missing; client loop delay p99 ${result.client_loop_delay_p99_ms} ms → ` +
+        `${result.last_client_p99_ms} ms; ${missing} missing; client loop delay p99 ${result.client_loop_delay_p99_ms} ms → ` +
         `${result.meets_target ? "meets" : "MISSES"} the targets`,
     );
     if (index === 0 && floorSteps.length > 0) {
-      // The floor is measured, not judged: its memory figure is too small to mean anything.
-      floor = results.pop()!;
+      floor = results.pop()!; // measured, not judged
     } else if (!result.meets_target && clients >= HEADLINE_CLIENTS) break;
   }
+  // Memory per connection: idle clients (joined to the session, nobody voting) added on top of the last
+  // step's, with the app processes' memory read just before and just after, each time after full GCs.
+  // Not during the latency steps: their 30 s of upvotes leave heap behind (and take it away again) by
+  // several MiB, as much as hundreds of connections hold.
+  const memoryRounds: MemoryRound[] = [];
+  for (let r = 0; r < config.memoryRounds && config.memoryClients > 0; r++) {
+    await sleep(5_000);
+    const before = await measureServers(probe.dir, servers);
+    const from = connected;
+    await connectTo(from + config.memoryClients, seeded.participants, (i) => urls[i % urls.length]);
+    await sleep(3_000); // presence settles; handshakes' garbage becomes collectable
+    const after = await measureServers(probe.dir, servers);
+    const perAdded = (f: (m: Memory) => number) =>
+      Math.round(after.reduce((n, m, i) => n + f(m) - f(before[i]), 0) / config.memoryClients);
+    const round_: MemoryRound = {
+      from,
+      to: connected,
+      bytes_per_connection: perAdded((m) => m.heapUsed + m.external),
+      heap_bytes_per_connection: perAdded((m) => m.heapUsed),
+      rss_anon_bytes_per_connection: perAdded((m) => m.rssAnon),
+      vmrss_bytes_per_connection: perAdded((m) => m.rss),
+    };
+    memoryRounds.push(round_);
+    log(
+      `memory, ${from} → ${connected} clients, per added connection: ` +
+        `${(round_.bytes_per_connection / 1024).toFixed(1)} KiB heap+external (heap ${(round_.heap_bytes_per_connection / 1024).toFixed(1)} KiB; RssAnon ` +
+        `${(round_.rss_anon_bytes_per_connection / 1024).toFixed(1)} KiB, VmRSS ` +
+        `${(round_.vmrss_bytes_per_connection / 1024).toFixed(1)} KiB)`,
+    );
+  }
+  // Then once more with heap snapshots before and after (not in the rounds above: writing a snapshot
+  // leaves the process's RSS tens of MiB higher for a while).
+  let snapshotBytesPerConnection: number | null = null;
+  if (config.memoryClients > 0) {
+    await sleep(5_000);
+    const before = await snapshotServers(probe.dir, servers);
+    const from = connected;
+    await connectTo(from + config.memoryClients, seeded.participants, (i) => urls[i % urls.length]);
+    await sleep(3_000);
+    const after = await snapshotServers(probe.dir, servers);
+    snapshotBytesPerConnection = Math.round(
+      after.reduce((n, b, i) => n + b - before[i], 0) / config.memoryClients,
+    );
+    log(
+      `memory, ${from} → ${connected} clients, per added connection: ` +
+        `${(snapshotBytesPerConnection / 1024).toFixed(1)} KiB by heap snapshots`,
+    );
+  }
+  const mean = (f: (m: MemoryRound) => number) =>
+    memoryRounds.length ? Math.round(memoryRounds.reduce((n, m) => n + f(m), 0) / memoryRounds.length) : null;
+  const memory = {
+    snapshot: snapshotBytesPerConnection,
+    bytes: mean((m) => m.bytes_per_connection),
+    heap: mean((m) => m.heap_bytes_per_connection),
+    rssAnon: mean((m) => m.rss_anon_bytes_per_connection),
+    rss: mean((m) => m.vmrss_bytes_per_connection),
+  };
+  // Judged on the heap snapshots: exactly what the processes hold for their connections. The readings of
+  // process.memoryUsage() and /proc add what V8 and the allocator keep in reserve, and move by MiBs.
+  const memoryMet = memory.snapshot !== null && memory.snapshot <= TARGETS.bytesPerConnection;
   await Promise.all(procs.map((p) => p.close()));
   connected = 0;
 
@@ -476,8 +539,6 @@ async function main(): Promise<void> {
       "last p50",
       "last p99",
       "missing",
-      "KiB/conn",
-      "RssAnon KiB",
       "client lag",
       "target",
     ],
@@ -492,8 +553,6 @@ async function main(): Promise<void> {
       String(r.last_client_p50_ms),
       String(r.last_client_p99_ms),
       String(r.missing_deliveries),
-      (r.bytes_per_connection / 1024).toFixed(1),
-      (r.rss_anon_bytes_per_connection / 1024).toFixed(1),
       String(r.client_loop_delay_p99_ms),
       r === floor ? "(floor)" : r.meets_target ? "met" : "MISSED",
     ]);
@@ -503,14 +562,22 @@ async function main(): Promise<void> {
     `Upvote → session:event at each client, two app processes (Redis adapter), ${config.clientProcs} client ` +
       `process(es), WebSocket only, ${config.rate} upvotes/s (Poisson) for ${config.durationS} s per step. ` +
       `Targets: delivery p99 ≤ ${TARGETS.deliveryP99Ms} ms, last client p99 ≤ ${TARGETS.lastClientP99Ms} ms, ` +
-      `≤ ${TARGETS.bytesPerConnection / 1024} KiB per connection, nothing missing. KiB/conn: V8 heap + ` +
-      `external memory added per client of the step's top-up (after full GCs); RssAnon KiB: the same from /proc ` +
-      `(allocator noise).`,
+      `≤ ${TARGETS.bytesPerConnection / 1024} KiB per connection, nothing missing.`,
   );
   console.log(table(rows));
   let maxMeeting = 0;
-  // The largest count that met the targets (steps are noisy on a shared machine: not necessarily a prefix).
-  for (const r of results) if (r.meets_target) maxMeeting = Math.max(maxMeeting, r.clients);
+  // The largest count that met the latency targets (steps are noisy on a shared machine: not necessarily
+  // a prefix), provided memory per connection met its own.
+  for (const r of results) if (r.meets_target && memoryMet) maxMeeting = Math.max(maxMeeting, r.clients);
+  if (memory.snapshot !== null) {
+    const kib = (n: number | null) => ((n ?? 0) / 1024).toFixed(1);
+    console.log(
+      `Memory per connection (${config.memoryClients} idle clients added; the others: mean of ${memoryRounds.length} ` +
+        `round(s) of as many): ${kib(memory.snapshot)} KiB held, by heap snapshots (target ≤ ${TARGETS.bytesPerConnection / 1024} KiB: ` +
+        `${memoryMet ? "met" : "NOT met"}). With what V8 and the allocator keep in reserve (noisy): heap + ` +
+        `external ${kib(memory.bytes)} KiB, RssAnon ${kib(memory.rssAnon)} KiB, VmRSS ${kib(memory.rss)} KiB.`,
+    );
+  }
   const headline = results.find((r) => r.clients === HEADLINE_CLIENTS) ?? results[results.length - 1];
   console.log("");
   console.log(
@@ -535,9 +602,13 @@ async function main(): Promise<void> {
     delivery_p50_ms: headline?.delivery_p50_ms ?? null,
     delivery_p99_ms: headline?.delivery_p99_ms ?? null,
     last_client_p99_ms: headline?.last_client_p99_ms ?? null,
-    bytes_per_connection: headline?.bytes_per_connection ?? null,
+    bytes_per_connection: memory.snapshot,
+    heap_external_bytes_per_connection: memory.bytes,
     max_clients_meeting_target: maxMeeting,
-    heap_bytes_per_connection: headline?.heap_bytes_per_connection ?? null,
+    heap_bytes_per_connection: memory.heap,
+    rss_anon_bytes_per_connection: memory.rssAnon,
+    vmrss_bytes_per_connection: memory.rss,
+    memory_rounds: memoryRounds,
     missing_deliveries: headline?.missing_deliveries ?? null,
     targets: {
       delivery_p99_ms: TARGETS.deliveryP99Ms,

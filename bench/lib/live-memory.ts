@@ -5,8 +5,10 @@
  * runs memory-reducing full garbage collections and writes `process.memoryUsage()` to <dir>/<pid>.json, so that "before"
  * and "after" are compared without garbage that merely waits to be collected. The signal is sent only to
  * a pid whose probe has announced itself (a node process without the probe would die of SIGUSR2).
+ * On SIGTTIN it writes a heap snapshot to <dir>: the exact size of every object still reachable, which
+ * `snapshotBytes` sums (no allocator, page or garbage noise at all).
  */
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 
@@ -34,6 +36,12 @@ if (dir) {
     // returns free pages to the OS, so RSS reflects live memory rather than the last burst's garbage.
     const collect = () => gc({ type: "major", execution: "sync", flavor: "last-resort" });
     process.on("SIGUSR2", () => { collect(); setTimeout(() => { collect(); write(true); }, 500); });
+    // A heap snapshot (it collects the garbage first), then a marker that it is complete.
+    process.on("SIGTTIN", () => {
+      const file = dir + "/" + process.pid + "-" + Date.now() + ".heapsnapshot";
+      v8.writeHeapSnapshot(file);
+      fs.writeFileSync(file + ".done", "");
+    });
     write(false);
   });
 }
@@ -193,4 +201,41 @@ export async function measureSettled(
     if (settled) return { ...last, rounds: round };
   }
   return { ...last, rounds };
+}
+
+/** Has `pid` write a heap snapshot; resolves with the file once it is complete. */
+export async function heapSnapshot(dir: string, pid: number, timeoutMs = 60_000): Promise<string> {
+  const sent = Date.now();
+  process.kill(pid, "SIGTTIN");
+  const deadline = sent + timeoutMs;
+  for (;;) {
+    const done = readdirSync(dir).find(
+      (f) =>
+        f.startsWith(`${pid}-`) &&
+        f.endsWith(".heapsnapshot.done") &&
+        statSync(path.join(dir, f)).mtimeMs >= sent,
+    );
+    if (done) return path.join(dir, done.slice(0, -".done".length));
+    if (Date.now() > deadline) throw new Error(`pid ${pid} wrote no heap snapshot`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
+/**
+ * The bytes of every object in a heap snapshot (the sum of the nodes' self sizes: what the process's
+ * JavaScript holds, reachable, right after a full collection). Deletes the file after reading it.
+ */
+export function snapshotBytes(file: string): number {
+  const snapshot = JSON.parse(readFileSync(file, "utf8")) as {
+    snapshot: { meta: { node_fields: string[] } };
+    nodes: number[];
+  };
+  rmSync(file, { force: true });
+  rmSync(`${file}.done`, { force: true });
+  const fields = snapshot.snapshot.meta.node_fields;
+  const stride = fields.length;
+  const selfSize = fields.indexOf("self_size");
+  let total = 0;
+  for (let i = selfSize; i < snapshot.nodes.length; i += stride) total += snapshot.nodes[i];
+  return total;
 }
