@@ -228,14 +228,26 @@ export async function trainModel(
   };
 }
 
+/** Whether this code can read a stored model (a model of an older format cannot be). */
+function isReadable(model: LoadedModel): boolean {
+  try {
+    deserializeCategoriser(model.data);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /**
- * The active model; when none is stored (a first start), trains one from the dev files and whatever
- * corrections exist, stores and activates it.
+ * The active model; when none is stored (a first start), or the active one is of a format this code no
+ * longer reads (after an upgrade of the categoriser), trains one from the dev files and whatever corrections
+ * exist, stores and activates it.
  */
 export async function ensureActiveModel(db: Db, trainer: Trainer = trainInProcess): Promise<LoadedModel> {
   const loaded = await loadActiveModel(db);
-  if (loaded) return loaded;
-  const { data, metrics } = await trainModel(await correctedExamples(db), "first start", trainer);
+  if (loaded && isReadable(loaded)) return loaded;
+  const reason = loaded ? `upgrade from ${loaded.version}` : "first start";
+  const { data, metrics } = await trainModel(await correctedExamples(db), reason, trainer);
   const stored = await storeModel(db, data, metrics);
   // Another worker may have activated its own at the same moment: use whatever is active now.
   return (await loadActiveModel(db)) ?? stored;
@@ -295,7 +307,9 @@ export function watchActiveModel(
         const version = await activeModelVersion(db);
         if (version && version !== model.version) {
           const loaded = await loadActiveModel(db);
-          if (loaded) use(loaded);
+          // A model this code cannot read (activated by a process of another release) is not taken up.
+          if (loaded && isReadable(loaded)) use(loaded);
+          else if (loaded) onError?.(new Error(`the active model ${loaded.version} cannot be read here`));
         }
       } catch (error) {
         onError?.(error as Error);

@@ -282,4 +282,23 @@ describe("models", () => {
     await activateModel(prisma(), categoriser.version);
     expect(await activeModelVersion(prisma())).toBe(categoriser.version);
   }, 300_000);
+
+  it("replaces an active model of a format this release cannot read (after an upgrade)", async () => {
+    await prisma().classifierModel.create({
+      data: {
+        id: newId(),
+        version: "cat-0-oldformat",
+        metrics: { reason: "an older release" },
+        data: new Uint8Array(Buffer.from("synochi-categoriser/0 not readable any more")),
+        trainedAt: new Date(),
+        active: false,
+      },
+    });
+    await activateModel(prisma(), "cat-0-oldformat");
+    const model = await ensureActiveModel(prisma());
+    expect(model.version).not.toBe("cat-0-oldformat");
+    expect(deserializeCategoriser(model.data).version).toBe(model.version);
+    expect(await activeModelVersion(prisma())).toBe(model.version);
+    await activateModel(prisma(), categoriser.version);
+  }, 300_000);
 });

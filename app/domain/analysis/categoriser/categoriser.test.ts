@@ -1,4 +1,4 @@
-import { gunzipSync } from "node:zlib";
+import { gunzipSync, gzipSync } from "node:zlib";
 import { beforeAll, describe, expect, it } from "vitest";
 import { KINDS, type LabelledExample, TARGET_GROUP_KEYS, THEME_KEYS } from "../analysis.types.ts";
 import {
@@ -10,6 +10,7 @@ import {
   trainCategoriser,
   withMetrics,
 } from "./index.ts";
+import { themesOf } from "./categoriser.ts";
 
 // Sentences written for these tests (not from the dev files), each with what any sound model must say.
 const UNSEEN = {
@@ -150,6 +151,25 @@ describe("training", () => {
     expect(themes[0]).toBeLessThan(1);
     const groups = header.thresholds.slice(THEME_KEYS.length, THEME_KEYS.length + TARGET_GROUP_KEYS.length);
     expect(new Set(groups).size).toBeGreaterThan(1);
+  });
+
+  it("keeps a second theme only when it is close enough to the best one", () => {
+    // Scores of the six themes; shared threshold 0.4.
+    expect(Array.from(themesOf([0.9, 0.5, 0.1, 0, 0, 0], 0.4, 0))).toEqual([1, 1, 0, 0, 0, 0]);
+    expect(Array.from(themesOf([0.9, 0.5, 0.1, 0, 0, 0], 0.4, 0.6))).toEqual([1, 0, 0, 0, 0, 0]);
+    // None over the threshold: the best one if at least half-way there, else none.
+    expect(Array.from(themesOf([0.1, 0.3, 0.1, 0, 0, 0], 0.4, 0.5))).toEqual([0, 1, 0, 0, 0, 0]);
+    expect(Array.from(themesOf([0.1, 0.15, 0.1, 0, 0, 0], 0.4, 0.5))).toEqual([0, 0, 0, 0, 0, 0]);
+  });
+
+  it("rejects models stored in an older format", () => {
+    const body = gunzipSync(model.serialize());
+    const length = body.readUInt32LE(4);
+    const header = body
+      .toString("utf8", 8, 8 + length)
+      .replace("synochi-categoriser/2", "synochi-categoriser/1");
+    const old = Buffer.concat([body.subarray(0, 8), Buffer.from(header, "utf8"), body.subarray(8 + length)]);
+    expect(() => deserializeCategoriser(gzipSync(old))).toThrow(/Unsupported categoriser format/);
   });
 
   it("rejects bytes that are not a categoriser", () => {
