@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { defaultJobOptions, jobIdForKey, redisConnection } from "~/jobs/queues.server.ts";
 import { newId } from "~/utils/ids.ts";
 import { useTestDatabase } from "../../helpers/db.ts";
-import { createSessionToken, createUser } from "../../helpers/factories.ts";
+import { httpClient } from "../../helpers/http.ts";
 import { createRedis, useTestRedis } from "../../helpers/redis.ts";
 import { startApp, type RunningApp } from "../../helpers/server.ts";
 
@@ -37,20 +37,13 @@ afterAll(async () => {
   await app?.stop();
 });
 
-async function csrfToken(): Promise<string> {
-  const res = await fetch(`${app.url}/terms`, { redirect: "manual" });
-  await res.arrayBuffer();
-  for (const raw of res.headers.getSetCookie()) {
-    const m = /^synochi_csrf=([^;]+)/.exec(raw);
-    if (m) return m[1];
-  }
-  throw new Error("No synochi_csrf cookie set");
-}
+const http = httpClient(
+  () => app.url,
+  () => testDb().prisma,
+);
 
 async function adminPage(): Promise<string> {
-  const { id } = await createUser(testDb().prisma, { roles: ["citizen", "admin"] });
-  const cookie = `synochi_session=${await createSessionToken(testDb().prisma, id)}; synochi_csrf=${await csrfToken()}`;
-  const res = await fetch(`${app.url}/admin/queues`, { redirect: "manual", headers: { Cookie: cookie } });
+  const res = await http.get("/admin/queues", await http.signedIn(["citizen", "admin"]));
   expect(res.status).toBe(200);
   return res.text();
 }
