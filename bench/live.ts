@@ -146,6 +146,7 @@ interface Memory {
   rss: number;
   rssAnon: number;
   heapUsed: number;
+  heapTotal: number;
   external: number;
 }
 
@@ -160,7 +161,13 @@ async function measureServers(dir: string, servers: Server[], rounds = 6): Promi
   return Promise.all(
     servers.map(async (s) => {
       const m = await measureSettled(dir, s.pid, { rounds });
-      return { rss: m.rss, rssAnon: m.rssAnon, heapUsed: m.heapUsed, external: m.external };
+      return {
+        rss: m.rss,
+        rssAnon: m.rssAnon,
+        heapUsed: m.heapUsed,
+        heapTotal: m.heapTotal,
+        external: m.external,
+      };
     }),
   );
 }
@@ -171,6 +178,8 @@ interface MemoryRound {
   /** V8 heap + external memory (Buffers, ArrayBuffers) of both app processes added, per added client. */
   bytes_per_connection: number;
   heap_bytes_per_connection: number;
+  /** V8's committed heap (heapTotal: used or not) added, per added client. */
+  heap_total_bytes_per_connection: number;
   /** The same from /proc: RssAnon and VmRSS. */
   rss_anon_bytes_per_connection: number;
   vmrss_bytes_per_connection: number;
@@ -468,13 +477,15 @@ async function main(): Promise<void> {
       to: connected,
       bytes_per_connection: perAdded((m) => m.heapUsed + m.external),
       heap_bytes_per_connection: perAdded((m) => m.heapUsed),
+      heap_total_bytes_per_connection: perAdded((m) => m.heapTotal),
       rss_anon_bytes_per_connection: perAdded((m) => m.rssAnon),
       vmrss_bytes_per_connection: perAdded((m) => m.rss),
     };
     memoryRounds.push(round_);
     log(
       `memory, ${from} → ${connected} clients, per added connection: ` +
-        `${(round_.bytes_per_connection / 1024).toFixed(1)} KiB heap+external (heap ${(round_.heap_bytes_per_connection / 1024).toFixed(1)} KiB; RssAnon ` +
+        `${(round_.bytes_per_connection / 1024).toFixed(1)} KiB heap+external (heap ${(round_.heap_bytes_per_connection / 1024).toFixed(1)} KiB, ` +
+        `committed heap ${(round_.heap_total_bytes_per_connection / 1024).toFixed(1)} KiB; RssAnon ` +
         `${(round_.rss_anon_bytes_per_connection / 1024).toFixed(1)} KiB, VmRSS ` +
         `${(round_.vmrss_bytes_per_connection / 1024).toFixed(1)} KiB)`,
     );
