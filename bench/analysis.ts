@@ -30,6 +30,8 @@ import { io, type Socket } from "socket.io-client";
 import { lockAndBuild, startApp } from "./lib/app.ts";
 import { insertSubmissions, seedAnalysisWorld, textFor } from "./lib/analysis-seed.ts";
 import { startWorkerProcess } from "./lib/analysis-worker.ts";
+import { machineLine } from "./lib/machine.ts";
+import { checkRedis } from "./lib/redis.ts";
 import { installSignalHandlers, onCleanup, runCleanup, wasInterrupted } from "./lib/cleanup.ts";
 import { createBenchDatabase, DEFAULT_ADMIN_URL, dropDatabase } from "./lib/database.ts";
 import { percentile, prng } from "./lib/load.ts";
@@ -67,35 +69,6 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 /** A Redis stream id ("<ms>-<seq>") as the server's time in ms. */
 const streamMs = (id: string) => Number(id.split("-")[0]);
 
-async function checkRedis(url: string, prefix: string): Promise<void> {
-  const redis = new Redis(url, { maxRetriesPerRequest: 1, retryStrategy: () => null, lazyConnect: true });
-  redis.on("error", () => {});
-  try {
-    await redis.connect();
-    await redis.ping();
-  } catch (error) {
-    throw new Error(`Redis is not reachable at ${url} (set BENCH_REDIS_URL): ${(error as Error).message}`);
-  } finally {
-    redis.disconnect();
-  }
-  onCleanup(`delete the Redis keys ${prefix}:*`, async () => {
-    const client = new Redis(url, { maxRetriesPerRequest: 1, retryStrategy: () => null });
-    client.on("error", () => {});
-    try {
-      let cursor = "0";
-      let deleted = 0;
-      do {
-        const [next, keys] = await client.scan(cursor, "MATCH", `${prefix}:*`, "COUNT", 1000);
-        cursor = next;
-        if (keys.length > 0) deleted += await client.unlink(...keys);
-      } while (cursor !== "0");
-      log(`deleted ${deleted} Redis key(s) under ${prefix}:`);
-    } finally {
-      client.disconnect();
-    }
-  });
-}
-
 /** Records the server time each job entered `waiting` and `active`, from the queue's event stream. */
 function watchQueueEvents(url: string, prefix: string) {
   const waiting = new Map<string, number>();
@@ -120,13 +93,8 @@ async function main(): Promise<void> {
   const started = performance.now();
   const dbName = `synochi_bench_analysis_${process.pid}`;
   const prefix = `bench-analysis-${process.pid}`;
-  log(
-    `node ${process.version}, ${cpus().length} CPU(s) (${cpus()[0]?.model ?? "?"}), load average ` +
-      loadavg()
-        .map((n) => n.toFixed(2))
-        .join(" "),
-  );
-  await checkRedis(config.redisUrl, prefix);
+  log(machineLine());
+  await checkRedis(config.redisUrl, prefix, log);
 
   // ── 1. Data and model ──
   const seeding = (async () => {

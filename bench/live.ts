@@ -40,12 +40,13 @@
 import { cpus, loadavg, totalmem } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { Redis } from "ioredis";
 import type { PrismaClient } from "~/generated/prisma/client.ts";
 import { closePublisher } from "~/realtime/publish.server.ts";
 import { createDb } from "~/utils/db.server.ts";
 import { getRedis } from "~/utils/redis.server.ts";
 import { lockAndBuild, startApp, type RunningApp } from "./lib/app.ts";
+import { machineLine } from "./lib/machine.ts";
+import { checkRedis } from "./lib/redis.ts";
 import { installSignalHandlers, onCleanup, runCleanup, wasInterrupted } from "./lib/cleanup.ts";
 import { createBenchDatabase, DEFAULT_ADMIN_URL, dropDatabase } from "./lib/database.ts";
 import { percentile } from "./lib/load.ts";
@@ -106,35 +107,6 @@ const config = {
 const log = (line: string) => console.log(`[bench] ${line}`);
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const round = (n: number, digits = 1) => (Number.isFinite(n) ? Number(n.toFixed(digits)) : null);
-
-async function checkRedis(url: string, prefix: string): Promise<void> {
-  const redis = new Redis(url, { maxRetriesPerRequest: 1, retryStrategy: () => null, lazyConnect: true });
-  redis.on("error", () => {});
-  try {
-    await redis.connect();
-    await redis.ping();
-  } catch (error) {
-    throw new Error(`Redis is not reachable at ${url} (set BENCH_REDIS_URL): ${(error as Error).message}`);
-  } finally {
-    redis.disconnect();
-  }
-  onCleanup(`delete the Redis keys ${prefix}:*`, async () => {
-    const client = new Redis(url, { maxRetriesPerRequest: 1, retryStrategy: () => null });
-    client.on("error", () => {});
-    try {
-      let cursor = "0";
-      let deleted = 0;
-      do {
-        const [next, keys] = await client.scan(cursor, "MATCH", `${prefix}:*`, "COUNT", 500);
-        cursor = next;
-        if (keys.length > 0) deleted += await client.unlink(...keys);
-      } while (cursor !== "0");
-      log(`deleted ${deleted} Redis key(s) under ${prefix}:`);
-    } finally {
-      client.disconnect();
-    }
-  });
-}
 
 interface Server {
   app: RunningApp;
@@ -280,13 +252,8 @@ async function main(): Promise<void> {
     steps.sort((a, b) => a - b);
   }
   const maxStep = Math.max(...steps, config.failover ? config.failoverClients : 0);
-  log(
-    `node ${process.version}, ${cpus().length} CPU(s) (${cpus()[0]?.model ?? "?"}), load average ` +
-      loadavg()
-        .map((n) => n.toFixed(2))
-        .join(" "),
-  );
-  await checkRedis(config.redisUrl, redisPrefix);
+  log(machineLine());
+  await checkRedis(config.redisUrl, redisPrefix, log);
 
   const seeding = (async () => {
     let drop = () => dropDatabase(config.adminUrl, dbName).catch(() => {});
@@ -579,7 +546,10 @@ async function main(): Promise<void> {
   let maxMeeting = 0;
   // The largest count that met the latency targets (steps are noisy on a shared machine: not necessarily
   // a prefix), provided memory per connection met its own.
-  for (const r of results) if (r.meets_target && memoryMet) maxMeeting = Math.max(maxMeeting, r.clients);
+  const memoryMeasured = memory.snapshot !== null;
+  for (const r of results) {
+    if (r.meets_target && (memoryMet || !memoryMeasured)) maxMeeting = Math.max(maxMeeting, r.clients);
+  }
   if (memory.snapshot !== null) {
     const kib = (n: number | null) => ((n ?? 0) / 1024).toFixed(1);
     console.log(
@@ -593,6 +563,7 @@ async function main(): Promise<void> {
   console.log("");
   console.log(
     `Largest client count meeting the targets: ${maxMeeting || "none"}` +
+      (memoryMeasured ? "" : " (latency only: memory not measured, BENCH_MEMORY_CLIENTS=0)") +
       (results.length > 0 && results[results.length - 1].meets_target
         ? ` (the last step measured; BENCH_MAX_CLIENTS=${config.maxClients})`
         : ""),

@@ -20,8 +20,9 @@
 import { availableParallelism, cpus, loadavg, totalmem } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { Redis } from "ioredis";
 import { lockAndBuild, startApp } from "./lib/app.ts";
+import { machineLine } from "./lib/machine.ts";
+import { checkRedis } from "./lib/redis.ts";
 import { installSignalHandlers, onCleanup, runCleanup, wasInterrupted } from "./lib/cleanup.ts";
 import { createBenchDatabase, DEFAULT_ADMIN_URL, dropDatabase } from "./lib/database.ts";
 import {
@@ -100,42 +101,6 @@ function defaultPages(data: SeededData): Page[] {
   ];
 }
 
-async function checkRedis(url: string, prefix: string): Promise<void> {
-  const redis = new Redis(url, {
-    maxRetriesPerRequest: 1,
-    retryStrategy: () => null,
-    lazyConnect: true,
-    connectTimeout: 3_000,
-  });
-  let lastError: Error | undefined;
-  redis.on("error", (error: Error) => (lastError = error));
-  try {
-    await redis.connect();
-    await redis.ping();
-  } catch (error) {
-    const reason = (lastError ?? (error as Error)).message;
-    throw new Error(`Redis is not reachable at ${url} (set BENCH_REDIS_URL): ${reason}`);
-  } finally {
-    redis.disconnect();
-  }
-  onCleanup(`delete the Redis keys ${prefix}:*`, async () => {
-    const client = new Redis(url, { maxRetriesPerRequest: 1, retryStrategy: () => null });
-    client.on("error", () => {});
-    try {
-      let cursor = "0";
-      let deleted = 0;
-      do {
-        const [next, keys] = await client.scan(cursor, "MATCH", `${prefix}:*`, "COUNT", 500);
-        cursor = next;
-        if (keys.length > 0) deleted += await client.unlink(...keys);
-      } while (cursor !== "0");
-      log(`deleted ${deleted} Redis key(s) under ${prefix}:`);
-    } finally {
-      client.disconnect();
-    }
-  });
-}
-
 /** Every path of every page must answer 2xx before we measure anything. */
 async function preflight(client: Client, pages: Page[]): Promise<Record<string, number>> {
   const sizes: Record<string, number> = {};
@@ -192,14 +157,9 @@ async function main(): Promise<void> {
   const started = performance.now();
   const dbName = `synochi_bench_pages_${process.pid}`;
   const redisPrefix = `bench-pages-${process.pid}`;
-  log(
-    `node ${process.version}, ${cpus().length} CPU(s) (${cpus()[0]?.model ?? "?"}), load average ` +
-      loadavg()
-        .map((n) => n.toFixed(2))
-        .join(" "),
-  );
+  log(machineLine());
 
-  await checkRedis(config.redisUrl, redisPrefix);
+  await checkRedis(config.redisUrl, redisPrefix, log);
 
   // Seeding (PostgreSQL) and building (esbuild) overlap: different processes, both mostly CPU.
   const seeding = (async () => {
