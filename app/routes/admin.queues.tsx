@@ -310,12 +310,9 @@ export default function AdminQueues() {
                   {job.stack.length > 0 ? (
                     <details>
                       <summary>{t("analysis.queues.stack")}</summary>
-                      {/* .manage-example wraps long lines of its <pre>. */}
-                      <div className="manage-example">
-                        <pre className="job-stack">
-                          <Redacted text={job.stack} />
-                        </pre>
-                      </div>
+                      <pre className="job-stack">
+                        <Redacted text={job.stack} />
+                      </pre>
                     </details>
                   ) : null}
                   <Form method="post">

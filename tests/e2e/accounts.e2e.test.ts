@@ -205,6 +205,29 @@ describe("accessibility (axe, WCAG 2.1 A/AA)", () => {
     await page.context().close();
   });
 
+  it("finds no violations on the terms, privacy, accessibility and password pages in Greek and in English", async () => {
+    const page = await greekPage();
+    for (const lang of ["el", "en"] as const) {
+      if (lang === "en") await switchLanguage(page, "el", "en");
+      for (const [path, heading] of [
+        ["/terms", messages[lang].pages.terms.title],
+        ["/privacy", messages[lang].pages.privacy.title],
+        ["/accessibility", messages[lang].pages.accessibility.title],
+        ["/password/forgot", messages[lang].accounts.forgot.title],
+        // An unknown or used link: the page says so and offers a new one.
+        ["/password/reset?token=not-a-valid-token", messages[lang].accounts.reset.title],
+      ] as const) {
+        await page.goto(path);
+        await hydrated(page);
+        expect(await htmlLang(page)).toBe(lang);
+        await page.getByRole("heading", { level: 1, name: heading }).waitFor();
+        await expectNoAxeViolations(page, `${path} (${lang})`);
+      }
+    }
+    expectNoConsoleErrors(page);
+    await page.context().close();
+  });
+
   it("finds no violations on the account page in Greek and in English", async () => {
     const page = await greekPage();
     const user = await loginAsNewCitizen(page);

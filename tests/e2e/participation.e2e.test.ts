@@ -290,6 +290,14 @@ describe("posting, supporting and discussing live", () => {
       await live(a);
       await markDocument(a);
       await expectNoAxeViolations(a, "submission page, author (el)");
+      // The author's edit page (in a second tab, so that this one stays live on the submission).
+      const editTab = await a.context().newPage();
+      await editTab.goto(`${submissionPath}/edit`);
+      await hydrated(editTab);
+      await editTab.getByRole("heading", { level: 1, name: el("submissions.edit.title") }).waitFor();
+      expect(await editTab.getByLabel(el("submissions.fields.title")).inputValue()).toBe(proposalTitle);
+      await expectNoAxeViolations(editTab, "edit page of one's submission (el)");
+      await editTab.close();
 
       // B, without reloading: the polite announcement and the "show 1 new" control.
       const announcement = b

@@ -10,12 +10,15 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { defaultJobOptions, jobIdForKey, redisConnection } from "~/jobs/queues.server.ts";
 import { newId } from "~/utils/ids.ts";
 import { useTestDatabase } from "../../helpers/db.ts";
+import { expectNoAxeViolations, hydrated, signedInPage, useBrowser } from "../../helpers/browser.ts";
+import { createSessionToken, createUser } from "../../helpers/factories.ts";
 import { httpClient } from "../../helpers/http.ts";
 import { createRedis, useTestRedis } from "../../helpers/redis.ts";
 import { startApp, type RunningApp } from "../../helpers/server.ts";
 
 const testDb = useTestDatabase();
 const testRedis = useTestRedis();
+const browser = useBrowser();
 
 let app: RunningApp;
 const queues: Queue[] = [];
@@ -135,5 +138,17 @@ describe("/admin/queues redacts failed jobs", () => {
     ]) {
       expect(html).not.toContain(secret);
     }
-  }, 60_000);
+
+    // The dashboard with failed jobs, markers and an open stack trace is accessible, in Greek and English.
+    const { id } = await createUser(testDb().prisma, { roles: ["citizen", "admin"] });
+    const sessionToken = await createSessionToken(testDb().prisma, id);
+    for (const lang of ["el", "en"] as const) {
+      const page = await signedInPage(browser(), app.url, { locale: lang, sessionToken, lang });
+      await page.goto("/admin/queues");
+      await hydrated(page);
+      await page.locator(`[data-job-id="${mailJobId}"] summary`).click();
+      await expectNoAxeViolations(page, `/admin/queues (${lang}) with failed jobs`);
+      await page.context().close();
+    }
+  }, 90_000);
 });
