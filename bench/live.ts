@@ -35,7 +35,7 @@
  * 2500,3000"), BENCH_MAX_CLIENTS (3000), BENCH_RATE (4 upvotes/s), BENCH_DURATION_S (30),
  * BENCH_CLIENT_PROCS (2), BENCH_FLOOR_CLIENTS (10; 0 skips it), BENCH_VOTERS (100), BENCH_QUESTIONS (20), BENCH_FAILOVER (1; 0 skips it),
  * BENCH_FAILOVER_CLIENTS (1000), BENCH_KILL_SIGNAL (SIGKILL), BENCH_MEMORY_CLIENTS (1000; 0 skips it),
- * BENCH_MEMORY_ROUNDS (2).
+ * BENCH_MEMORY_ROUNDS (2), BENCH_MEMORY_PARALLEL (25 handshakes in flight per client process).
  */
 import { cpus, loadavg, totalmem } from "node:os";
 import path from "node:path";
@@ -101,6 +101,8 @@ const config = {
   /** Memory: idle clients added per round after the latency steps (0 skips it), and how many rounds. */
   memoryClients: Math.round(envNumber("BENCH_MEMORY_CLIENTS", 1000)),
   memoryRounds: Math.max(1, Math.round(envNumber("BENCH_MEMORY_ROUNDS", 2))),
+  /** Handshakes in flight per client process while the memory rounds connect. */
+  memoryParallel: Math.max(1, Math.round(envNumber("BENCH_MEMORY_PARALLEL", 25))),
   killSignal: (process.env.BENCH_KILL_SIGNAL || "SIGKILL") as NodeJS.Signals,
 };
 
@@ -147,6 +149,8 @@ async function measureServers(dir: string, servers: Server[], rounds = 6): Promi
 interface MemoryRound {
   from: number;
   to: number;
+  /** How long the round's clients took to connect (BENCH_MEMORY_PARALLEL handshakes at a time per client process). */
+  connect_s: number;
   /** V8 heap + external memory (Buffers, ArrayBuffers) of both app processes added, per added client. */
   bytes_per_connection: number;
   heap_bytes_per_connection: number;
@@ -339,7 +343,12 @@ async function main(): Promise<void> {
   const procs = Array.from({ length: config.clientProcs }, (_, i) => new ClientProcess(i));
   let connected = 0;
   /** Tops up to `target` clients: client i goes to app process i mod 2 and client process i mod P. */
-  const connectTo = async (target: number, participants: Participant[], url: (i: number) => string) => {
+  const connectTo = async (
+    target: number,
+    participants: Participant[],
+    url: (i: number) => string,
+    parallel = 25,
+  ) => {
     const t0 = performance.now();
     const since = await lastSeq(db, sessionId);
     const perProc: ClientSpec[][] = procs.map(() => []);
@@ -347,9 +356,7 @@ async function main(): Promise<void> {
       perProc[i % procs.length].push({ url: url(i), cookie: participants[i].cookie });
     }
     const replies = await Promise.all(
-      procs.map((p, k) =>
-        p.connect({ sessionId, since, reconnect: true, parallel: 25, clients: perProc[k] }),
-      ),
+      procs.map((p, k) => p.connect({ sessionId, since, reconnect: true, parallel, clients: perProc[k] })),
     );
     const failed = replies.reduce((n, r) => n + r.failed, 0);
     if (failed > 0) {
@@ -434,7 +441,12 @@ async function main(): Promise<void> {
     await sleep(5_000);
     const before = await measureServers(probe.dir, servers);
     const from = connected;
-    await connectTo(from + config.memoryClients, seeded.participants, (i) => urls[i % urls.length]);
+    const connectS = await connectTo(
+      from + config.memoryClients,
+      seeded.participants,
+      (i) => urls[i % urls.length],
+      config.memoryParallel,
+    );
     await sleep(3_000); // presence settles; handshakes' garbage becomes collectable
     const after = await measureServers(probe.dir, servers);
     const perAdded = (f: (m: Memory) => number) =>
@@ -442,6 +454,7 @@ async function main(): Promise<void> {
     const round_: MemoryRound = {
       from,
       to: connected,
+      connect_s: round(connectS) ?? 0,
       bytes_per_connection: perAdded((m) => m.heapUsed + m.external),
       heap_bytes_per_connection: perAdded((m) => m.heapUsed),
       heap_total_bytes_per_connection: perAdded((m) => m.heapTotal),
