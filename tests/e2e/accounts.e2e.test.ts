@@ -179,26 +179,30 @@ describe("accounts in the browser", () => {
   });
 });
 
+/** Visits each page in `lang`: it is in that language, shows its heading, and axe finds nothing. */
+async function expectAccessiblePages(page: Page, lang: Lang, pages: (readonly [string, string])[]) {
+  for (const [path, heading] of pages) {
+    await page.goto(path);
+    await hydrated(page);
+    expect(await htmlLang(page)).toBe(lang);
+    await page.getByRole("heading", { level: 1, name: heading }).waitFor();
+    await expectNoAxeViolations(page, `${path} (${lang})`);
+  }
+}
+
 describe("accessibility (axe, WCAG 2.1 A/AA)", () => {
   it("finds no violations on the home, login and register pages in Greek and in English", async () => {
     const page = await greekPage();
-    const visit = async (lang: Lang) => {
-      for (const [path, heading] of [
+    const pagesIn = (lang: Lang) =>
+      [
         ["/", messages[lang].home.title],
         ["/login", messages[lang].accounts.login.title],
         ["/register", messages[lang].accounts.register.title],
-      ] as const) {
-        await page.goto(path);
-        await hydrated(page);
-        expect(await htmlLang(page)).toBe(lang);
-        await page.getByRole("heading", { level: 1, name: heading }).waitFor();
-        await expectNoAxeViolations(page, `${path} (${lang})`);
-      }
-    };
-    await visit("el");
+      ] as const;
+    await expectAccessiblePages(page, "el", [...pagesIn("el")]);
     await switchLanguage(page, "el", "en");
     expect(new URL(page.url()).pathname).toBe("/register"); // the switch keeps the reader on the page
-    await visit("en");
+    await expectAccessiblePages(page, "en", [...pagesIn("en")]);
     await switchLanguage(page, "en", "el");
     expect(await htmlLang(page)).toBe("el");
     expectNoConsoleErrors(page);
@@ -209,20 +213,14 @@ describe("accessibility (axe, WCAG 2.1 A/AA)", () => {
     const page = await greekPage();
     for (const lang of ["el", "en"] as const) {
       if (lang === "en") await switchLanguage(page, "el", "en");
-      for (const [path, heading] of [
+      await expectAccessiblePages(page, lang, [
         ["/terms", messages[lang].pages.terms.title],
         ["/privacy", messages[lang].pages.privacy.title],
         ["/accessibility", messages[lang].pages.accessibility.title],
         ["/password/forgot", messages[lang].accounts.forgot.title],
         // An unknown or used link: the page says so and offers a new one.
         ["/password/reset?token=not-a-valid-token", messages[lang].accounts.reset.title],
-      ] as const) {
-        await page.goto(path);
-        await hydrated(page);
-        expect(await htmlLang(page)).toBe(lang);
-        await page.getByRole("heading", { level: 1, name: heading }).waitFor();
-        await expectNoAxeViolations(page, `${path} (${lang})`);
-      }
+      ]);
     }
     expectNoConsoleErrors(page);
     await page.context().close();

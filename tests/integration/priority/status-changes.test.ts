@@ -90,6 +90,17 @@ const recomputesOf = (jobs: QueuedJob[]) =>
 const ranking = async (consultationId: string) =>
   (await directorateList(db(), { consultation: consultationId })).items.map((i) => i.id);
 
+/** A published submission in `consultationId` by a new citizen. */
+async function byAnother(consultationId: string) {
+  return createSubmission(db(), { consultationId, authorId: (await createUser(db())).id });
+}
+
+/** `userId` supports the submission (the count kept in step). */
+async function supportBy(submissionId: string, userId: string) {
+  await db().support.create({ data: { submissionId, userId } });
+  await db().submission.update({ where: { id: submissionId }, data: { supportCount: { increment: 1 } } });
+}
+
 async function detailOf(submissionId: string) {
   const row = await db().priorityScore.findUniqueOrThrow({ where: { submissionId } });
   return (row.components as { detail: { positives: number; negatives: number; municipalities: number } })
@@ -131,26 +142,13 @@ describe("moderators hiding and restoring", () => {
       authorId: author.id,
       municipalityId: municipalities[0],
     });
-    const supported = await createSubmission(db(), {
-      consultationId: c,
-      authorId: (await createUser(db())).id,
-    });
-    await db().support.create({ data: { submissionId: supported.id, userId: author.id } });
-    await db().submission.update({ where: { id: supported.id }, data: { supportCount: 1 } });
-    const commented = await createSubmission(db(), {
-      consultationId: c,
-      authorId: (await createUser(db())).id,
-    });
+    const supported = await byAnother(c);
+    await supportBy(supported.id, author.id);
+    const commented = await byAnother(c);
     await addComment(db(), commented.id, author.id);
-    const unrelated = await createSubmission(db(), {
-      consultationId: c,
-      authorId: (await createUser(db())).id,
-    });
+    const unrelated = await byAnother(c);
     // Support in another consultation: that breadth does not count this consultation's submissions.
-    const otherConsultation = await createSubmission(db(), {
-      consultationId: elsewhere,
-      authorId: (await createUser(db())).id,
-    });
+    const otherConsultation = await byAnother(elsewhere);
     await db().support.create({ data: { submissionId: otherConsultation.id, userId: author.id } });
     await recomputeConsultation(db(), c);
     expect((await detailOf(supported.id)).municipalities).toBe(1);
@@ -209,7 +207,7 @@ describe("moderators hiding and restoring", () => {
 
   it("hiding and restoring a comment recomputes the submission it is on", async () => {
     const c = await consultation();
-    const s = await createSubmission(db(), { consultationId: c, authorId: (await createUser(db())).id });
+    const s = await byAnother(c);
     const critic = await makeActor(db());
     await addComment(db(), s.id, critic.id, "against");
     const comment = await db().comment.findFirstOrThrow({ where: { submissionId: s.id } });
@@ -233,7 +231,7 @@ describe("moderators hiding and restoring", () => {
 
   it("an author deleting their comment recomputes the submission it was on", async () => {
     const c = await consultation();
-    const s = await createSubmission(db(), { consultationId: c, authorId: (await createUser(db())).id });
+    const s = await byAnother(c);
     const critic = await makeActor(db());
     await addComment(db(), s.id, critic.id, "against");
     const comment = await db().comment.findFirstOrThrow({ where: { submissionId: s.id } });
@@ -252,12 +250,8 @@ describe("authors editing", () => {
     const c = await consultation();
     const author = await makeActor(db());
     const own = await createSubmission(db(), { consultationId: c, authorId: author.id });
-    const supported = await createSubmission(db(), {
-      consultationId: c,
-      authorId: (await createUser(db())).id,
-    });
-    await db().support.create({ data: { submissionId: supported.id, userId: author.id } });
-    await db().submission.update({ where: { id: supported.id }, data: { supportCount: 1 } });
+    const supported = await byAnother(c);
+    await supportBy(supported.id, author.id);
     await recomputeConsultation(db(), c);
     expect((await detailOf(supported.id)).municipalities).toBe(0);
     const fields = {
@@ -281,8 +275,8 @@ describe("authors editing", () => {
 describe("merging and moving", () => {
   it("a merge recomputes the target, which gains the supporters, and takes the source out of the ranking", async () => {
     const c = await consultation();
-    const source = await createSubmission(db(), { consultationId: c, authorId: (await createUser(db())).id });
-    const target = await createSubmission(db(), { consultationId: c, authorId: (await createUser(db())).id });
+    const source = await byAnother(c);
+    const target = await byAnother(c);
     await addSupports(db(), source.id, 3);
     await addSupports(db(), target.id, 1);
     await recomputeConsultation(db(), c);
@@ -308,15 +302,9 @@ describe("merging and moving", () => {
       authorId: author.id,
       municipalityId: municipalities[2],
     });
-    const leftBehind = await createSubmission(db(), {
-      consultationId: from,
-      authorId: (await createUser(db())).id,
-    });
+    const leftBehind = await byAnother(from);
     await db().support.create({ data: { submissionId: leftBehind.id, userId: author.id } });
-    const joined = await createSubmission(db(), {
-      consultationId: to,
-      authorId: (await createUser(db())).id,
-    });
+    const joined = await byAnother(to);
     await addComment(db(), joined.id, author.id);
     await recomputeConsultation(db(), from);
     await recomputeConsultation(db(), to);
@@ -357,14 +345,8 @@ describe("authors and pre-moderation", () => {
   it("approving a pending submission queues the recompute that ranks it; rejecting one leaves it out", async () => {
     const c = await consultation();
     await db().consultation.update({ where: { id: c }, data: { preModeration: true } });
-    const approved = await createSubmission(db(), {
-      consultationId: c,
-      authorId: (await createUser(db())).id,
-    });
-    const rejected = await createSubmission(db(), {
-      consultationId: c,
-      authorId: (await createUser(db())).id,
-    });
+    const approved = await byAnother(c);
+    const rejected = await byAnother(c);
     await db().submission.updateMany({
       where: { id: { in: [approved.id, rejected.id] } },
       data: { status: "pending_review" },
