@@ -219,41 +219,57 @@ async function bumpCommentCount(
 }
 
 /**
+ * Whether a row function schedules the priority recompute its change calls for. The bulk operations
+ * (a block's content) pass false and schedule once for everything they changed.
+ */
+type Rescore = { rescore?: boolean };
+
+/**
  * Hides a published submission (counts follow, priority recomputed: it leaves the rankings); returns
  * whether it changed.
  */
-async function hideSubmissionRow(tx: Tx, s: { id: string; consultationId: string }): Promise<boolean> {
+async function hideSubmissionRow(
+  tx: Tx,
+  s: { id: string; consultationId: string },
+  { rescore = true }: Rescore = {},
+): Promise<boolean> {
   const { count } = await tx.submission.updateMany({
     where: { id: s.id, status: "published" },
     data: { status: "hidden", hiddenAt: new Date() },
   });
   if (count === 1) {
     await bumpSubmissionCount(tx, s.consultationId, -1);
-    await schedulePriorityAfterStatusChange(tx, [s.id]);
+    if (rescore) await schedulePriorityAfterStatusChange(tx, [s.id]);
   }
   return count === 1;
 }
 
-async function restoreSubmissionRow(tx: Tx, s: { id: string; consultationId: string }): Promise<boolean> {
+async function restoreSubmissionRow(
+  tx: Tx,
+  s: { id: string; consultationId: string },
+  { rescore = true }: Rescore = {},
+): Promise<boolean> {
   const { count } = await tx.submission.updateMany({
     where: { id: s.id, status: "hidden" },
     data: { status: "published", hiddenAt: null },
   });
   if (count === 1) {
     await bumpSubmissionCount(tx, s.consultationId, 1);
-    await schedulePriorityAfterStatusChange(tx, [s.id]);
+    if (rescore) await schedulePriorityAfterStatusChange(tx, [s.id]);
   }
   return count === 1;
 }
 
-/** A published comment on a submission counts in its score (stance, breadth): recompute it. */
-async function commentChanged(tx: Tx, c: { submissionId: string | null }): Promise<void> {
-  if (c.submissionId) await schedulePriorityRecompute(tx, { submissionId: c.submissionId });
+/** A published comment on a submission counts in its score (stance, breadth): recompute those. */
+async function commentsChanged(tx: Tx, comments: { submissionId: string | null }[]): Promise<void> {
+  const submissionIds = new Set(comments.flatMap((c) => (c.submissionId ? [c.submissionId] : [])));
+  for (const submissionId of submissionIds) await schedulePriorityRecompute(tx, { submissionId });
 }
 
 async function hideCommentRow(
   tx: Tx,
   c: { id: string; submissionId: string | null; articleId: string | null },
+  { rescore = true }: Rescore = {},
 ): Promise<boolean> {
   const { count } = await tx.comment.updateMany({
     where: { id: c.id, status: "published", deletedAt: null },
@@ -261,7 +277,7 @@ async function hideCommentRow(
   });
   if (count === 1) {
     await bumpCommentCount(tx, c, -1);
-    await commentChanged(tx, c);
+    if (rescore) await commentsChanged(tx, [c]);
   }
   return count === 1;
 }
@@ -269,6 +285,7 @@ async function hideCommentRow(
 async function restoreCommentRow(
   tx: Tx,
   c: { id: string; submissionId: string | null; articleId: string | null },
+  { rescore = true }: Rescore = {},
 ): Promise<boolean> {
   const { count } = await tx.comment.updateMany({
     where: { id: c.id, status: "hidden", deletedAt: null },
@@ -276,9 +293,29 @@ async function restoreCommentRow(
   });
   if (count === 1) {
     await bumpCommentCount(tx, c, 1);
-    await commentChanged(tx, c);
+    if (rescore) await commentsChanged(tx, [c]);
   }
   return count === 1;
+}
+
+/**
+ * Hides or restores many submissions and comments with `row` functions, then schedules the priority
+ * recomputes once for all that changed (one query for the submissions' dependents, not one per row).
+ */
+async function changeMany<S extends { id: string }, C extends { submissionId: string | null }>(
+  tx: Tx,
+  submissions: S[],
+  comments: C[],
+  submissionRow: (tx: Tx, s: S, opts: Rescore) => Promise<boolean>,
+  commentRow: (tx: Tx, c: C, opts: Rescore) => Promise<boolean>,
+): Promise<void> {
+  const changedSubmissions: string[] = [];
+  for (const s of submissions)
+    if (await submissionRow(tx, s, { rescore: false })) changedSubmissions.push(s.id);
+  const changedComments: C[] = [];
+  for (const c of comments) if (await commentRow(tx, c, { rescore: false })) changedComments.push(c);
+  await schedulePriorityAfterStatusChange(tx, changedSubmissions);
+  await commentsChanged(tx, changedComments);
 }
 
 // ───────────────────────────── Log and messages ─────────────────────────────
@@ -909,12 +946,11 @@ async function hideAllContentOf(tx: Tx, userId: string) {
     where: { authorId: userId, status: "published" },
     select: { id: true, consultationId: true },
   });
-  for (const s of submissions) await hideSubmissionRow(tx, s);
   const comments = await tx.comment.findMany({
     where: { authorId: userId, status: "published", deletedAt: null },
     select: { id: true, submissionId: true, articleId: true },
   });
-  for (const c of comments) await hideCommentRow(tx, c);
+  await changeMany(tx, submissions, comments, hideSubmissionRow, hideCommentRow);
   return { submissionIds: submissions.map((s) => s.id), commentIds: comments.map((c) => c.id) };
 }
 
@@ -925,12 +961,11 @@ async function restoreContentOf(tx: Tx, hidden: { submissionIds?: unknown; comme
     where: { id: { in: ids(hidden.submissionIds) }, status: "hidden" },
     select: { id: true, consultationId: true },
   });
-  for (const s of submissions) await restoreSubmissionRow(tx, s);
   const comments = await tx.comment.findMany({
     where: { id: { in: ids(hidden.commentIds) }, status: "hidden" },
     select: { id: true, submissionId: true, articleId: true },
   });
-  for (const c of comments) await restoreCommentRow(tx, c);
+  await changeMany(tx, submissions, comments, restoreSubmissionRow, restoreCommentRow);
   return { submissionsRestored: submissions.length, commentsRestored: comments.length };
 }
 

@@ -11,11 +11,13 @@ import type { CurrentUser } from "~/domain/accounts/auth.server.ts";
 import { deleteComment } from "~/domain/comments/comments.server.ts";
 import {
   approveSubmission,
+  blockUser,
   hideContent,
   mergeSubmissions,
   moveSubmission,
   rejectSubmission,
   restoreContent,
+  unblockUser,
 } from "~/domain/moderation/moderation.server.ts";
 import {
   directorateList,
@@ -242,6 +244,42 @@ describe("moderators hiding and restoring", () => {
     expect(recomputesOf(removal)).toEqual([s.id]);
     await run(removal);
     expect((await detailOf(s.id)).negatives).toBe(0);
+  });
+});
+
+describe("blocking a user with their content", () => {
+  it("takes their submissions out of the ranking, recomputes what they took part in, and unblocking brings it back", async () => {
+    const c = await consultation();
+    const author = await createUser(db());
+    const first = await createSubmission(db(), {
+      consultationId: c,
+      authorId: author.id,
+      municipalityId: municipalities[0],
+    });
+    const second = await createSubmission(db(), { consultationId: c, authorId: author.id });
+    const supported = await byAnother(c);
+    await supportBy(supported.id, author.id);
+    const commented = await byAnother(c);
+    await addComment(db(), commented.id, author.id, "against");
+    await recomputeConsultation(db(), c);
+    expect((await detailOf(supported.id)).municipalities).toBe(1);
+    expect((await detailOf(commented.id)).negatives).toBe(1);
+
+    const block = await queuedBy(() =>
+      blockUser(db(), moderator, { userId: author.id, hideContent: "on", ...why }),
+    );
+    expect(recomputesOf(block).sort()).toEqual([first.id, second.id, supported.id, commented.id].sort());
+    await run(block);
+    expect((await ranking(c)).sort()).toEqual([supported.id, commented.id].sort());
+    expect((await detailOf(supported.id)).municipalities).toBe(0);
+    expect((await detailOf(commented.id)).negatives).toBe(0);
+
+    const unblock = await queuedBy(() => unblockUser(db(), moderator, { userId: author.id, ...why }));
+    expect(recomputesOf(unblock).sort()).toEqual([first.id, second.id, supported.id, commented.id].sort());
+    await run(unblock);
+    expect((await ranking(c)).sort()).toEqual([first.id, second.id, supported.id, commented.id].sort());
+    expect((await detailOf(supported.id)).municipalities).toBe(1);
+    expect((await detailOf(commented.id)).negatives).toBe(1);
   });
 });
 
