@@ -228,11 +228,13 @@ export async function trainModel(
   };
 }
 
-/** Whether this code can read a stored model (a model of an older format cannot be). */
-function isReadable(model: LoadedModel): boolean {
+/**
+ * Whether a stored model is one this code can use: of a format it reads, and trained by this algorithm
+ * version (a model trained by an older one would be read, but its features are computed differently now).
+ */
+function isCurrent(model: LoadedModel): boolean {
   try {
-    deserializeCategoriser(model.data);
-    return true;
+    return deserializeCategoriser(model.data).meta.algorithm.endsWith(`/${ALGORITHM_VERSION}`);
   } catch {
     return false;
   }
@@ -240,12 +242,12 @@ function isReadable(model: LoadedModel): boolean {
 
 /**
  * The active model; when none is stored (a first start), or the active one is of a format this code no
- * longer reads (after an upgrade of the categoriser), trains one from the dev files and whatever corrections
+ * longer reads or was trained by an older algorithm (after an upgrade of the categoriser), trains one from the dev files and whatever corrections
  * exist, stores and activates it.
  */
 export async function ensureActiveModel(db: Db, trainer: Trainer = trainInProcess): Promise<LoadedModel> {
   const loaded = await loadActiveModel(db);
-  if (loaded && isReadable(loaded)) return loaded;
+  if (loaded && isCurrent(loaded)) return loaded;
   const reason = loaded ? `upgrade from ${loaded.version}` : "first start";
   const { data, metrics } = await trainModel(await correctedExamples(db), reason, trainer);
   const stored = await storeModel(db, data, metrics);
@@ -307,9 +309,9 @@ export function watchActiveModel(
         const version = await activeModelVersion(db);
         if (version && version !== model.version) {
           const loaded = await loadActiveModel(db);
-          // A model this code cannot read (activated by a process of another release) is not taken up.
-          if (loaded && isReadable(loaded)) use(loaded);
-          else if (loaded) onError?.(new Error(`the active model ${loaded.version} cannot be read here`));
+          // A model this code cannot use (activated by a process of another release) is not taken up.
+          if (loaded && isCurrent(loaded)) use(loaded);
+          else if (loaded) onError?.(new Error(`the active model ${loaded.version} cannot be used here`));
         }
       } catch (error) {
         onError?.(error as Error);

@@ -4,6 +4,7 @@
  * municipality names mapped to Municipality rows; comments; the reconciler enqueueing what is missing under
  * the outbox's job ids; models stored, activated and retrained with people's corrections.
  */
+import { gunzipSync, gzipSync } from "node:zlib";
 import { Queue } from "bullmq";
 import { beforeAll, describe, expect, it } from "vitest";
 import {
@@ -13,7 +14,11 @@ import {
   countMissingAnalyses,
   VersionNotYetVisible,
 } from "~/domain/analysis/analysis.server.ts";
-import { deserializeCategoriser, type Categoriser } from "~/domain/analysis/categoriser/index.ts";
+import {
+  ALGORITHM_VERSION,
+  deserializeCategoriser,
+  type Categoriser,
+} from "~/domain/analysis/categoriser/index.ts";
 import {
   activateModel,
   activeModelVersion,
@@ -298,6 +303,36 @@ describe("models", () => {
     const model = await ensureActiveModel(prisma());
     expect(model.version).not.toBe("cat-0-oldformat");
     expect(deserializeCategoriser(model.data).version).toBe(model.version);
+    expect(await activeModelVersion(prisma())).toBe(model.version);
+    await activateModel(prisma(), categoriser.version);
+  }, 300_000);
+
+  it("replaces an active model trained by an older algorithm, which it could read but featurises differently", async () => {
+    // The current model's bytes with its header saying an older algorithm (same length, so same layout).
+    const older = "0".repeat(ALGORITHM_VERSION.length);
+    const body = gunzipSync(categoriser.serialize());
+    const headerEnd = 8 + body.readUInt32LE(4);
+    const header = body
+      .toString("utf8", 8, headerEnd)
+      .replaceAll(`/${ALGORITHM_VERSION}"`, `/${older}"`)
+      .replaceAll(`"cat-${ALGORITHM_VERSION}-`, `"cat-${older}-`);
+    const old = Buffer.concat([body.subarray(0, 8), Buffer.from(header, "utf8"), body.subarray(headerEnd)]);
+    const readable = deserializeCategoriser(gzipSync(old));
+    expect(readable.meta.algorithm.endsWith(`/${ALGORITHM_VERSION}`)).toBe(false);
+    await prisma().classifierModel.create({
+      data: {
+        id: newId(),
+        version: readable.version,
+        metrics: { reason: "an older algorithm" },
+        data: new Uint8Array(gzipSync(old)),
+        trainedAt: new Date(),
+        active: false,
+      },
+    });
+    await activateModel(prisma(), readable.version);
+    const model = await ensureActiveModel(prisma());
+    expect(model.version).not.toBe(readable.version);
+    expect(deserializeCategoriser(model.data).meta.algorithm.endsWith(`/${ALGORITHM_VERSION}`)).toBe(true);
     expect(await activeModelVersion(prisma())).toBe(model.version);
     await activateModel(prisma(), categoriser.version);
   }, 300_000);

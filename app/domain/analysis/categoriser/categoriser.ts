@@ -42,7 +42,7 @@ import {
 } from "./neighbours.ts";
 
 /** Bumped whenever features, training or decisions change: part of every model's version. */
-export const ALGORITHM_VERSION = "4";
+export const ALGORITHM_VERSION = "5";
 const FORMAT = "synochi-categoriser/2";
 
 const N_THEMES = THEME_KEYS.length;

@@ -48,11 +48,35 @@ describe("text normalisation for the categoriser", () => {
     expect(textTokens("paidiki xara").groups).toContain("place");
   });
 
+  it("matches Greek-script words to lexicon groups by spelling, so unrelated words do not collide", () => {
+    const groups = (t: string) => textTokens(t).groups;
+    expect(groups("Πωλείται διαμέρισμα")).toContain("selling");
+    // πολύ/πόλη share the phonetic key "πολ" of πωλ-, Αίγιο the key "εγι" of έγκυος, πέντε "πεδ" of παιδί.
+    expect(groups("πολύ πολλοί στην πόλη")).not.toContain("selling");
+    expect(groups("στο Αίγιο έγινε")).not.toContain("family");
+    expect(groups("πέντε")).not.toContain("family");
+    expect(groups("τα παιδιά")).toContain("family");
+    // Prefixes that also began common unrelated words.
+    expect(groups("απόψε")).not.toContain("opine");
+    expect(groups("η άποψή μου")).toContain("opine");
+    expect(groups("απορρίπτουν")).not.toContain("money");
+    expect(groups("σύριγγες")).not.toContain("migration");
+    expect(groups("φροντιστήριο")).not.toContain("care");
+    // Greeklish still meets the lexicon through phonetic keys.
+    expect(groups("h giagia zei sto spiti")).toEqual(expect.arrayContaining(["elderly", "housing"]));
+  });
+
   it("produces word, pair, character n-gram, lexicon and shape features", () => {
     const f = rawFeatures("ΒΟΗΘΕΙΑ!!! Η γιαγιά μου δεν έχει θέρμανση");
     const blocks = new Set([...f.keys()].map((k) => k.slice(0, 2)));
     expect(blocks).toEqual(new Set(["w:", "b:", "c:", "k:", "f:", "p:", "s:"]));
     expect(f.has("s:exclamations")).toBe(true);
     expect(f.get("k:cold")).toBe(1);
+  });
+
+  it("marks phone numbers, also masked ones ending in Greek Χ", () => {
+    expect(rawFeatures("Τηλ. 26250 ΧΧΧΧΧ").has("s:phone")).toBe(true);
+    expect(rawFeatures("kalese sto 69XXXXXXXX").has("s:phone")).toBe(true);
+    expect(rawFeatures("Το επίδομα είναι 2610 ευρώ το χρόνο").has("s:phone")).toBe(false);
   });
 });

@@ -8,7 +8,7 @@
 import { stemmer as stemEnglish } from "@orama/stemmers/english";
 import { stemmer as stemGreek } from "@orama/stemmers/greek";
 import { GREEK_STOPWORDS, greeklishToGreek, normalizeGreek, phoneticKey } from "~/domain/text/greek.ts";
-import { englishGroups, greekGroups } from "./lexicon.ts";
+import { englishGroups, greekGroups, greekSpelledGroups } from "./lexicon.ts";
 
 /** Frequent English function words: they tell an English text from Greeklish, and are skipped as features. */
 const ENGLISH_STOPWORDS = new Set(
@@ -104,7 +104,8 @@ function wordInfo(raw: string, english: boolean): WordInfo {
         groups: englishGroups(raw),
       };
   } else {
-    const greek = /[a-z]/.test(raw) ? normalizeGreek(greeklishToGreek(raw)) : raw;
+    const greeklish = /[a-z]/.test(raw);
+    const greek = greeklish ? normalizeGreek(greeklishToGreek(raw)) : raw;
     if (GREEK_STOPWORDS.has(greek)) info = { ...NONE, functionWord: greek };
     else if (greek.length < 2) info = NONE;
     else {
@@ -113,7 +114,12 @@ function wordInfo(raw: string, english: boolean): WordInfo {
         functionWord: null,
         stem: phoneticKey(stemGreek(greek)),
         grams: charGrams(key),
-        groups: greekGroups(key),
+        // Greek script is matched by its spelling; only Greeklish, whose vowels and consonants are a guess
+        // (i: ι/η/υ, o: ο/ω…), by phonetic keys. Keys merge unrelated Greek words under one prefix ("πωλ"
+        // of πωλείται and πολύ, "εγκυ" of έγκυος and Αίγιο, "παιδ" and πέντε), which put spurious groups on
+        // many texts (measured with the lexicon fixes of the same change: themes macro-F1 0.795 → 0.801 and
+        // off-topic F1 0.851 → 0.886 over the four fold seeds; see the closing note for the held-out check).
+        groups: greeklish ? greekGroups(key) : greekSpelledGroups(greek),
       };
     }
   }
@@ -209,8 +215,15 @@ function shapeFeatures(text: string, contentWords: number): string[] {
   if (exclamations > 2 || /!!/.test(text)) out.push("exclamations");
   if (/https?:\/\/|www\.|\.(com|gr|net|org|ly|io)\b/i.test(text)) out.push("link");
   if (/\d[\d.,]*\s*(€|ευρω|ευρώ|euro)/i.test(text) || /€\s*\d/.test(text)) out.push("price");
-  // Phone numbers, also masked ones (69XXXXXXXX, 2610 ΧΧΧΧΧΧ).
-  if (/\b(69|2\d)[\dXΧx×]{2,}\s?[\dXΧx×]{3,}\b/.test(text) || /\b\d{10}\b/.test(text)) out.push("phone");
+  // Phone numbers, also masked ones (69XXXXXXXX, 2610 ΧΧΧΧΧΧ). Their ends are found by look-arounds over
+  // letters and digits of any script: \b knows only ASCII word characters, so a number masked with Greek
+  // Χ at the end of a text was missed (measured with that fixed: off-topic F1 0.851 → 0.868 over the four
+  // fold seeds, 0.820 → 0.857 at seed 42, unchanged on the held-out dev files).
+  if (
+    /(?<![\p{L}\p{N}])(69|2\d)[\dXΧx×]{2,}\s?[\dXΧx×]{3,}(?![\p{L}\p{N}])/u.test(text) ||
+    /(?<!\p{N})\d{10}(?!\p{N})/u.test(text)
+  )
+    out.push("phone");
   if (/\?/.test(text)) out.push("question");
   out.push(contentWords < 6 ? "len:short" : contentWords < 20 ? "len:medium" : "len:long");
   return out;

@@ -7,9 +7,13 @@
  * a few hundred labelled texts go further. General Greek and English vocabulary, not phrases of the dev
  * files.
  *
- * Greek entries are prefixes of the accent-free word (matched on phonetic keys, so Greeklish spellings
- * meet them too); an entry ending in "=" must match the whole word. English entries are prefixes of the
- * lower-case word.
+ * Greek entries are prefixes of the normalised word (lower case, no accents, σ for ς); an entry ending in
+ * "=" must match the whole word. A Greek-script word is matched by its spelling (greekSpelledGroups), a
+ * Greeklish one by phonetic keys (greekGroups), since its transliteration guesses between letters that
+ * sound alike. A prefix must not also begin common unrelated words: "αποψ" (άποψη) began απόψε, "απορ"
+ * (άπορος) απορρίπτω, "συρι" (Συρία) σύριγγα, "φροντιστ" (carer) φροντιστήριο, and "πωλ" (πωλείται),
+ * as a phonetic key "πολ", πολύ, πόλη and πολιτική; those are whole forms or longer prefixes. English
+ * entries are prefixes of the lower-case word.
  */
 import { phoneticKey } from "~/domain/text/greek.ts";
 
@@ -20,7 +24,7 @@ const GREEK: Record<string, string> = {
   homeless:
     "κοιμ καδο= καδουσ= αστεγ παγκακ υπνωτηρι ξενων κοιμαμαι κοιμουνται κοιμηθ πεζοδρομι δρομο= δρομουσ= σκηνη",
   money:
-    "λεφτα= χρηματ απορ πτωχ φτην φτωχεια ακριβει αναδουλει δωρεαν κουπον επιταγ δεη= ρουχ παπουτσ γαλα φτωχ εισοδημ επιδομ λογαριασμ πειν τροφιμ συσσιτ παντοπωλ δανει οικονομικ ακριβ κοστ " +
+    "λεφτα= χρηματ απορο απορουσ= απορων= απορεσ= πτωχ φτην φτωχεια ακριβει αναδουλει δωρεαν κουπον επιταγ δεη= ρουχ παπουτσ γαλα φτωχ εισοδημ επιδομ λογαριασμ πειν τροφιμ συσσιτ παντοπωλ δανει οικονομικ ακριβ κοστ " +
     "πληρων ενδει ανεχ φαγητ ευρω κεα= ελαχιστ αποταμιευ τιμολογ ενοικιο χρεη= χρεοσ= χρεων= χρεωσ",
   pension: "συνταξ",
   work:
@@ -36,7 +40,7 @@ const GREEK: Record<string, string> = {
     "αλτσχαιμερ ανοια κατακοιτ ογκολογ μαστογραφ προληπτικ γυναικολογ μαιευτ εοπυυ= κεπα= αιμοκαθαρσ τηλειατρ πυρετ υγει γιατρ νοσοκομ φαρμακ θεραπ ασθεν αρρωστ νοσηλ περιθαλψ εμβολ εκαβ ασθενοφορ οδοντιατρ " +
     "παιδιατρ ιατρ κλινικ ραντεβου φυσικοθεραπ αποκαταστασ πονο= πονα= χειρουργ διαγνωσ εξετασ " +
     "καρκιν διαβητ",
-  care: "ημερασ= ανοιασ= φροντιδ φροντιζ φροντιστ κατ= οικον= βοηθεια= σπιτι= κεφι= συνοδ",
+  care: "ημερασ= ανοιασ= φροντιδ φροντιζ φροντιστρι φροντιστεσ= κατ= οικον= βοηθεια= σπιτι= κεφι= συνοδ",
   transport:
     "ποδηλατ διαβασ σηματοδοτ παρκαρ λεωφορ συγκοινων κτελ δρομ πεζοδρομ μεταφορ μετακιν ταξι= αυτοκινητ οδηγ γεφυρ σταση σιδηροδρ " +
     "τρεν δρομολογ",
@@ -63,7 +67,7 @@ const GREEK: Record<string, string> = {
     "γυναικοκτον κακομεταχειρ παιδοφιλ σωματεμπορ εκμεταλλευσ βριζει= βριζουν= βρισιεσ= σπρωχν μελαν κακοποι βια= βιασ βιαι ξυλο χτυπ παρενοχλ εκφοβ μπουλινγκ ενδοοικογεν απειλ φοβ καταφυγι " +
     "συντροφ σεξουαλ",
   migration:
-    "χαρτια= μεταφρασ ασυνοδευτ μκο= υπηκοοτ ιθαγεν απελασ προσφυγ μεταναστ ασυλ φιλοξεν αλλοδαπ διερμην αφγαν πακισταν συρι ιρακ σουδαν μπαγκλαντ " +
+    "χαρτια= μεταφρασ ασυνοδευτ μκο= υπηκοοτ ιθαγεν απελασ προσφυγ μεταναστ ασυλ φιλοξεν αλλοδαπ διερμην αφγαν πακισταν συρια= συριασ= συριοσ= συριοι= συριων= συριουσ= ιρακ σουδαν μπαγκλαντ " +
     "αλβαν ελληνικα= ελληνικων= αδεια= διαμονησ= δομη= δομεσ=",
   now: "δευτερα= τριτη= τεταρτη= πεμπτη= παρασκευη= σαββατο= κυριακη= τωρα= αμεσ επειγ αποψε= σημερα= αυριο= χθεσ= προχθεσ= βραδυ= νυχτα= μερεσ= εβδομαδ",
   disaster: "φωτια= φωτιεσ= φωτιασ= πυρκαγ καμεν πλημμυρ σεισμ κακοκαιρ νεροποντ χιον καταστροφ εκκενωσ",
@@ -71,7 +75,7 @@ const GREEK: Record<string, string> = {
   danger: "κινδυν λιποθυμ αιματα= αιμα= πεθαν σωστε= βοηθεια= βοηθηστε απειλ χτυπ τραυματ",
   eviction: "εξωσ πεταξ πετανε πετουν κλειδ πλειστηριασμ",
   selling:
-    "κρυπτ βιτκοιν επενδυσ κερδ προιοντ καταστημ εστιατορ πιτσ παραδοσ ενοικιαζεται= τηλ= ζητειται= ζητουνται= πατηστε μετρητ αγοραζ ενοικιαζονται= πουλ πωλ αγορασ τιμη= τιμεσ= προσφορ εκπτωσ κλικ κερδισ καζινο στοιχημ καλεστε " +
+    "κρυπτ βιτκοιν επενδυσ κερδ προιοντ καταστημ εστιατορ πιτσ παραδοσ ενοικιαζεται= τηλ= ζητειται= ζητουνται= πατηστε μετρητ αγοραζ ενοικιαζονται= πουλ πωλειται= πωλουνται= πωληση= πωλησεισ= αγορασ τιμη= τιμεσ= προσφορ εκπτωσ κλικ κερδισ καζινο στοιχημ καλεστε " +
     "παραγγελ διαφημ επισκεφθειτε αποστολ δωρο",
   insult: "αισχ προδοτ κλεφτεσ λαμογ ψευτ ντροπ απατεων γελοι αχρηστ",
   website: "σελιδ ιστοτοπ φορμ αγγλικ σφαλμ λογιν ιστοσελιδ σελιδα= κωδικ κουμπι πλατφορμ συνδεσ εγγραφ",
@@ -80,7 +84,7 @@ const GREEK: Record<string, string> = {
     "θεσπιστ εξασφαλισ χρηματοδοτ ενισχυ στηριξ λειτουργ",
   lack: "υπαρχει= κανεισ= καμια= περιμεν χρειαζ λειπ ελλειψ αναγκ δυσκολ προβλημ καθυστερ αναμον αδυνατ",
   opine:
-    "αντιθετ σωστ διαβουλευσ πιστευ θεωρ νομιζ αποψ διαφων συμφων λαθοσ αδικ απαραδεκτ στρατηγικ πολιτικ κυβερν κρατοσ " +
+    "αντιθετ σωστ διαβουλευσ πιστευ θεωρ νομιζ αποψη αποψεισ διαφων συμφων λαθοσ αδικ απαραδεκτ στρατηγικ πολιτικ κυβερν κρατοσ " +
     "μετρα= σχεδι",
   politics: "ψηφ εκλογ κομμα βουλ βουλευτ υπουργ δημαρχ περιφερειαρχ",
 };
@@ -148,6 +152,7 @@ function build(source: Record<string, string>, key: (w: string) => string): Lexi
 }
 
 const greekLexicon = build(GREEK, phoneticKey);
+const greekSpelledLexicon = build(GREEK, (w) => w);
 const englishLexicon = build(ENGLISH, (w) => w);
 const MIN_PREFIX = 2;
 const MAX_PREFIX = 14;
@@ -166,6 +171,11 @@ function lookup(lexicon: Lexicon, word: string): string[] {
 /** Lexicon groups of a Greek word given as its phonetic key (phoneticKey of the normalised word). */
 export function greekGroups(wordKey: string): string[] {
   return lookup(greekLexicon, wordKey);
+}
+
+/** Lexicon groups of a Greek-script word, normalised (normalizeGreek), matched by its spelling. */
+export function greekSpelledGroups(word: string): string[] {
+  return lookup(greekSpelledLexicon, word);
 }
 
 /** Lexicon groups of a lower-case English word. */
