@@ -10,9 +10,11 @@
 import fs from "node:fs";
 import { parseArgs } from "node:util";
 import {
+  ALGORITHM_VERSION,
   type Categoriser,
   defaultCategoriser,
   deserializeCategoriser,
+  trainedByThisAlgorithm,
 } from "../app/domain/analysis/categoriser/index.ts";
 
 const HELP = `Usage: npm run analyse -- --in FILE.jsonl --out OUT.jsonl [--model model.bin] [--save-model model.bin]
@@ -64,6 +66,13 @@ function main(): void {
       categoriser = deserializeCategoriser(fs.readFileSync(values.model));
     } catch (error) {
       fail(`cannot read model ${values.model}: ${(error as Error).message}`);
+    }
+    if (!trainedByThisAlgorithm(categoriser)) {
+      console.error(
+        `warning: model ${categoriser.version} was trained by algorithm ${categoriser.meta.algorithm}; ` +
+          `this release computes features for algorithm ${ALGORITHM_VERSION}, so its labels will be off. ` +
+          `Omit --model to use the dev files' model, or retrain.`,
+      );
     }
   } else {
     categoriser = defaultCategoriser();

@@ -20,6 +20,7 @@ import {
   deserializeCategoriser,
   loadDevExamples,
   trainCategoriser,
+  trainedByThisAlgorithm,
   type Categoriser,
 } from "./categoriser/index.ts";
 
@@ -234,7 +235,7 @@ export async function trainModel(
  */
 function isCurrent(model: LoadedModel): boolean {
   try {
-    return deserializeCategoriser(model.data).meta.algorithm.endsWith(`/${ALGORITHM_VERSION}`);
+    return trainedByThisAlgorithm(deserializeCategoriser(model.data));
   } catch {
     return false;
   }
@@ -242,8 +243,8 @@ function isCurrent(model: LoadedModel): boolean {
 
 /**
  * The active model; when none is stored (a first start), or the active one is of a format this code no
- * longer reads or was trained by an older algorithm (after an upgrade of the categoriser), trains one from the dev files and whatever corrections
- * exist, stores and activates it.
+ * longer reads or was trained by an older algorithm (after an upgrade of the categoriser), trains one from
+ * the dev files and whatever corrections exist, stores and activates it.
  */
 export async function ensureActiveModel(db: Db, trainer: Trainer = trainInProcess): Promise<LoadedModel> {
   const loaded = await loadActiveModel(db);

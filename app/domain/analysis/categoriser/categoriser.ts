@@ -695,6 +695,14 @@ function readState(data: Buffer): { state: ModelState; meta: CategoriserMeta } {
   };
 }
 
+/**
+ * Whether a categoriser was trained by this code's algorithm version. One of an older version still reads
+ * (same format) but computes its features differently from how it was trained: retrain it.
+ */
+export function trainedByThisAlgorithm(categoriser: Categoriser): boolean {
+  return categoriser.meta.algorithm.endsWith(`/${ALGORITHM_VERSION}`);
+}
+
 /** A categoriser from the bytes of serialize(). */
 export function deserializeCategoriser(data: Buffer): Categoriser {
   const { state, meta } = readState(data);

@@ -3,6 +3,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { asOlderAlgorithm } from "../../../../tests/helpers/models.ts";
 
 const root = path.resolve(import.meta.dirname, "../../../..");
 const tsx = path.join(root, "node_modules/.bin/tsx");
@@ -62,7 +63,16 @@ describe("npm run analyse", () => {
     const again = path.join(dir, "again.jsonl");
     const rerun = analyse("--in", input, "--out", again, "--model", model);
     expect(rerun.status).toBe(2);
+    expect(rerun.stderr).not.toContain("warning");
     expect(fs.readFileSync(again, "utf8")).toBe(fs.readFileSync(output, "utf8"));
+
+    // A model of an older algorithm is still used as asked, with a warning that its labels will be off.
+    const older = path.join(dir, "older.bin");
+    fs.writeFileSync(older, asOlderAlgorithm(fs.readFileSync(model)));
+    const stale = analyse("--in", input, "--out", path.join(dir, "stale.jsonl"), "--model", older);
+    expect(stale.status).toBe(2);
+    expect(stale.stderr).toContain(`warning: model cat-0-`);
+    expect(stale.stderr).toContain("Omit --model");
   });
 
   // Four tsx processes: well over vitest's default 5 s when the machine is busy.

@@ -16,6 +16,7 @@ export {
   type LabelsWithoutId,
   toLabels,
   trainCategoriser,
+  trainedByThisAlgorithm,
   withMetrics,
 } from "./categoriser.ts";
 export {
